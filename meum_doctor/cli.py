@@ -1,0 +1,573 @@
+"""The command line: click commands that read options and call the steps in order.
+
+    acquire -> parse -> evaluate -> prioritize -> render
+
+No logic lives here beyond choosing the source and mapping errors to exit codes
+(:class:`~meum_doctor.errors.ExitCode`). Heavy modules are imported inside the commands
+that need them, so ``--version`` and ``--help`` start in tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from meum_doctor import __version__
+from meum_doctor.errors import ExitCode, MeumDoctorError, UsageError
+
+if TYPE_CHECKING:
+    from meum_doctor.config import Config
+    from meum_doctor.rule import Rule, Severity
+    from meum_doctor.sources import RawStatus
+
+API_KEY_ENV = "MEUM_API_KEY"
+BASE_URL_ENV = "MEUM_API_BASE_URL"
+
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  ran; nothing at or above the --fail-on severity
+  1  ran; found problems at or above the --fail-on severity
+  2  usage or configuration error (bad option, config key, rule plugin)
+  3  no status could be obtained or read (network, HTTP error, file, JSON)
+  4  internal error (a bug: please report it with the --debug output)
+"""
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT, epilog=EXIT_CODES_HELP)
+@click.version_option(
+    __version__, "-V", "--version", prog_name="meum-doctor", message="%(prog)s %(version)s"
+)
+def cli() -> None:
+    """Diagnose a WooCommerce store's Meum payments integration.
+
+    Fetches the store's integration status from the Meum API (or reads a saved one), checks
+    it against a set of rules, and prints the problems worst first, each with the steps that
+    fix it. Start with `meum-doctor check --demo` to see a report without an API key.
+    """
+
+
+# check ----------------------------------------------------------------------------------
+
+
+def _rule_options(function: Any) -> Any:
+    """Options shared by every command that evaluates rules."""
+    for option in reversed(
+        [
+            click.option(
+                "--config",
+                "config_path",
+                metavar="PATH",
+                help="Configuration file (default: $MEUM_DOCTOR_CONFIG, else "
+                "./meum-doctor.toml if present).",
+            ),
+            click.option(
+                "--rules-dir",
+                "rules_dirs",
+                multiple=True,
+                metavar="DIR",
+                help="Also load rules from the *.py files in DIR (repeatable).",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES_HELP)
+@click.option(
+    "--api-key",
+    metavar="KEY",
+    help=f"The store's sk_live_ API key. Prefer ${API_KEY_ENV}: keys on a command "
+    "line end up in shell history.",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    envvar=BASE_URL_ENV,
+    default="https://api.meum.io",
+    show_default=True,
+    help=f"Meum API base URL (or ${BASE_URL_ENV}).",
+)
+@click.option(
+    "--input",
+    "input_path",
+    metavar="PATH",
+    help="Read a saved status from PATH instead of the API ('-' for standard input).",
+)
+@click.option(
+    "--demo",
+    metavar="NAME",
+    is_flag=False,
+    flag_value="degraded",
+    help="Diagnose a bundled example through an embedded local API (default: "
+    "degraded); '--demo list' lists them.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1, max=300),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Connect and read timeout of each API attempt.",
+)
+@click.option(
+    "--save-status",
+    metavar="PATH",
+    help="Also save the status exactly as received, to re-run later with --input.",
+)
+@click.option(
+    "--now",
+    "now_text",
+    metavar="ISO-8601",
+    help="Evaluation time (default: now, UTC), e.g. 2026-11-28T12:00:00Z.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "html", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH",
+    help="Write the report to PATH (atomically) instead of standard output.",
+)
+@click.option(
+    "--redact",
+    is_flag=True,
+    help="Hide what identifies the store: its host, integration ID and key prefixes.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["critical", "high", "medium", "low", "info", "never"]),
+    help="Exit 1 when a finding is at or above this severity (default: high, or the "
+    "config's fail_on).",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="ID",
+    help="Run only these rule IDs or prefixes, e.g. MD5 (repeatable).",
+)
+@click.option(
+    "--ignore", multiple=True, metavar="ID", help="Skip these rule IDs or prefixes (repeatable)."
+)
+@_rule_options
+@click.option(
+    "--no-color", is_flag=True, help="No colour, even on a terminal (NO_COLOR works too)."
+)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Show informational findings and what the tool does."
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+def check(
+    api_key: str | None,
+    base_url: str,
+    input_path: str | None,
+    demo: str | None,
+    timeout: float,
+    save_status: str | None,
+    now_text: str | None,
+    fmt: str,
+    output: str | None,
+    redact: bool,
+    fail_on: str | None,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    config_path: str | None,
+    rules_dirs: Sequence[str],
+    no_color: bool,
+    verbose: bool,
+    debug: bool,
+) -> None:
+    """Diagnose one store and print a prioritized remediation report.
+
+    The status comes from exactly one source: the API (--api-key or $MEUM_API_KEY), a saved
+    file (--input), or a bundled example (--demo).
+    """
+    _setup_logging(verbose, debug)
+    if demo == "list":
+        _print_examples()
+        return
+    now = _parse_now(now_text)
+    key = _choose_source(api_key, input_path, demo)
+
+    from meum_doctor.config import find_config_path, load_config
+    from meum_doctor.output import check_writable
+
+    config = load_config(find_config_path(config_path))
+    chosen, settings = _load_rules(config, rules_dirs, select, ignore)
+    threshold = _threshold(fail_on, config)
+    for path in (output, save_status):
+        if path:
+            check_writable(path)  # fail before the fetch, not after it
+
+    raw = _acquire(key, base_url, input_path, demo, timeout, now)
+    if save_status:
+        from meum_doctor.output import write_atomic
+
+        write_atomic(save_status, raw.body)
+
+    from meum_doctor.engine import evaluate
+    from meum_doctor.report import build_report
+    from meum_doctor.status import parse
+
+    status = parse(raw.body)
+    evaluation = evaluate(status, chosen, config, settings, now)
+    if debug:
+        for failure in evaluation.failures:
+            click.echo(_scrub(failure.traceback), err=True)
+    report = build_report(
+        raw,
+        status,
+        evaluation,
+        chosen,
+        evaluated_at=now,
+        generated_at=datetime.now(UTC),
+        policy_as_of=config.policy.as_of,
+        fail_on=threshold,
+        redact=redact,
+        secrets=[key] if key else [],
+        verbose=verbose,
+    )
+    _emit(report, fmt, output, no_color)
+    if report.fails:
+        sys.exit(ExitCode.FOUND_PROBLEMS)
+
+
+def _choose_source(api_key: str | None, input_path: str | None, demo: str | None) -> str | None:
+    """Exactly one source; the environment's key counts only when nothing else was given."""
+    explicit = [
+        name
+        for name, value in (("--api-key", api_key), ("--input", input_path), ("--demo", demo))
+        if value
+    ]
+    if len(explicit) > 1:
+        raise UsageError(f"choose one source of status, not {' and '.join(explicit)}")
+    if input_path or demo:
+        return None
+    key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
+    if not key:
+        raise UsageError(
+            f"no status to check: set {API_KEY_ENV} (or pass --api-key), or use --input FILE "
+            "or --demo"
+        )
+    return key
+
+
+def _acquire(
+    key: str | None,
+    base_url: str,
+    input_path: str | None,
+    demo: str | None,
+    timeout: float,
+    now: datetime,
+) -> RawStatus:
+    if input_path:
+        from meum_doctor.sources import read_file
+
+        return read_file(input_path)
+    if demo:
+        from meum_doctor.demo import fetch_example
+
+        return fetch_example(demo, now, timeout)
+    from meum_doctor.client import fetch_status
+
+    assert key is not None
+    return fetch_status(base_url, key, timeout)
+
+
+def _emit(report: Any, fmt: str, output: str | None, no_color: bool) -> None:
+    from meum_doctor.render import render
+
+    color = (
+        fmt == "text"
+        and output is None
+        and not no_color
+        and not os.environ.get("NO_COLOR")
+        and sys.stdout.isatty()
+    )
+    text = render(report, fmt, color=color)
+    if output:
+        from meum_doctor.output import write_atomic
+
+        write_atomic(output, text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
+
+
+def _threshold(fail_on: str | None, config: Config) -> Severity | None:
+    from meum_doctor.rule import Severity
+
+    if fail_on is None:
+        return config.fail_on
+    return None if fail_on == "never" else Severity.parse(fail_on)
+
+
+def _load_rules(
+    config: Config, rules_dirs: Sequence[str], select: Sequence[str], ignore: Sequence[str]
+) -> tuple[list[Rule], dict[str, Any]]:
+    from meum_doctor.config import rule_settings
+    from meum_doctor.engine import discover
+    from meum_doctor.engine import select as select_rules
+
+    rules = discover(rules_dirs)
+    settings = rule_settings(config, rules)
+    # As in ruff: --select replaces the configured selection, --ignore adds to it.
+    chosen = select_rules(rules, list(select) or list(config.select), [*config.ignore, *ignore])
+    return chosen, settings
+
+
+def _parse_now(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(UTC)
+    from meum_doctor.status import parse_datetime
+
+    try:
+        return parse_datetime(text)
+    except ValueError:
+        raise click.BadParameter(
+            f"{text!r} is not an ISO 8601 date-time (like 2026-11-28T12:00:00Z)",
+            param_hint="'--now'",
+        ) from None
+
+
+def _setup_logging(verbose: bool, debug: bool) -> None:
+    import logging
+
+    class Scrubbing(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            return _scrub(super().format(record))
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(Scrubbing("meum-doctor: %(levelname)s: %(message)s"))
+    logger = logging.getLogger("meum_doctor")
+    logger.handlers[:] = [handler]
+    logger.propagate = False
+    logger.setLevel(logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING)
+    if debug:
+        # httpx and httpcore log requests at DEBUG; their records pass the same scrubber.
+        for name in ("httpx", "httpcore"):
+            other = logging.getLogger(name)
+            other.handlers[:] = [handler]
+            other.setLevel(logging.DEBUG)
+
+
+def _print_examples() -> None:
+    from meum_doctor.demo import DEFAULT_EXAMPLE, EXAMPLES
+
+    for name, description in EXAMPLES.items():
+        default = " (default)" if name == DEFAULT_EXAMPLE else ""
+        click.echo(f"{name:<18} {description}{default}")
+
+
+# examples, rules, explain -------------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+def examples() -> None:
+    """List the bundled examples that `check --demo NAME` diagnoses."""
+    _print_examples()
+
+
+@cli.command(context_settings=CONTEXT)
+@_rule_options
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="markdown writes the rule reference (docs/rules.md is made this way).",
+)
+def rules(config_path: str | None, rules_dirs: Sequence[str], fmt: str) -> None:
+    """List every rule: ID, name, category, default severity, origin and summary."""
+    from meum_doctor.config import find_config_path, load_config, rule_settings
+    from meum_doctor.engine import discover
+
+    config = load_config(find_config_path(config_path))
+    found = discover(rules_dirs)
+    settings = rule_settings(config, found)
+    if fmt == "json":
+        import json
+
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "name": r.name,
+                        "category": r.category.label,
+                        "severity": r.severity.label,
+                        "origin": r.origin,
+                        "summary": r.describe_summary(settings[r.id].options),
+                    }
+                    for r in found
+                ],
+                indent=2,
+            )
+        )
+        return
+    if fmt == "markdown":
+        click.echo(_rules_markdown(found, settings, config), nl=False)
+        return
+    for r in found:
+        click.echo(
+            f"{r.id}  {r.name:<34} {r.category.label:<12} {r.severity.label:<8} "
+            f"{r.origin:<10}  {r.describe_summary(settings[r.id].options)}"
+        )
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("rule_id", metavar="ID")
+@_rule_options
+def explain(rule_id: str, config_path: str | None, rules_dirs: Sequence[str]) -> None:
+    """Print one rule's full documentation, with the configured thresholds filled in."""
+    from meum_doctor.config import find_config_path, load_config, rule_settings
+    from meum_doctor.engine import discover
+
+    config = load_config(find_config_path(config_path))
+    found = {r.id: r for r in discover(rules_dirs)}
+    rule = found.get(rule_id.strip().upper())
+    if rule is None:
+        raise UsageError(f"no rule {rule_id!r}; `meum-doctor rules` lists them")
+    setting = rule_settings(config, found.values())[rule.id]
+    click.echo(_explain_text(rule, setting, config))
+
+
+def _fill_values(options: dict[str, Any], config: Config) -> dict[str, Any]:
+    return {**options, "policy": config.policy}
+
+
+def _explain_text(rule: Rule, setting: Any, config: Config) -> str:
+    values = _fill_values(dict(setting.options), config)
+    severity = setting.severity.label if setting.severity is not None else rule.severity.label
+    lines = [
+        f"{rule.id} {rule.name}",
+        f"  {rule.describe_summary(values)}",
+        "",
+        f"Category: {rule.category.label}    Default severity: {rule.severity.label}"
+        + ("" if setting.severity is None else f"    Configured severity: {severity}"),
+        f"Origin: {rule.origin}",
+    ]
+    if setting.options:
+        lines.append("Options (set them in [rules." + rule.id + "]):")
+        lines += [f"  {name} = {value!r}" for name, value in setting.options.items()]
+    lines += ["", rule.documentation(values)]
+    return "\n".join(lines)
+
+
+def _rules_markdown(found: Sequence[Rule], settings: dict[str, Any], config: Config) -> str:
+    parts = [
+        "# meum-doctor rules",
+        "",
+        "Generated from the rules' docstrings by `meum-doctor rules --format markdown`; do "
+        "not edit by hand. Rule IDs are stable: use them in configuration and tickets.",
+        "",
+        "| ID | Name | Category | Default severity | Summary |",
+        "|---|---|---|---|---|",
+    ]
+    for r in found:
+        summary = r.describe_summary(_fill_values(dict(r.options), config)).replace("|", "\\|")
+        parts.append(
+            f"| [{r.id}](#{r.id.lower()}) | {r.name} | {r.category.label} | "
+            f"{r.severity.label} | {summary} |"
+        )
+    for r in found:
+        values = _fill_values(dict(r.options), config)
+        parts += [
+            "",
+            f"## {r.id}",
+            "",
+            f"**{r.name}** ({r.category.label}, default severity "
+            f"{r.severity.label}): {r.describe_summary(values)}",
+            "",
+            r.documentation(values),
+        ]
+        if r.options:
+            parts += ["", "Options, in `[rules." + r.id + "]`:", ""]
+            parts += [f"- `{name}` = `{value!r}`" for name, value in r.options.items()]
+    return "\n".join(parts) + "\n"
+
+
+# Entry point: errors become one line and an exit code ---------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Run the command line; every expected failure is one line on stderr and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    _SECRETS[:] = _secrets_in(args)
+    try:
+        cli.main(args=args, prog_name="meum-doctor", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        message = _scrub(exc.format_message())
+        if isinstance(exc, click.UsageError) and exc.ctx is not None:
+            click.echo(_scrub(exc.ctx.get_usage()), err=True)
+            click.echo(f"Try '{exc.ctx.command_path} --help' for help.", err=True)
+        click.echo(f"meum-doctor: error: {message}", err=True)
+        sys.exit(ExitCode.USAGE)
+    except click.exceptions.Abort:
+        click.echo("meum-doctor: aborted", err=True)
+        sys.exit(130)
+    except MeumDoctorError as exc:
+        _fail(exc, exc.exit_code, str(exc), debug)
+    except KeyboardInterrupt:
+        click.echo("meum-doctor: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: one line, and the traceback only with --debug
+        _fail(
+            exc,
+            4,
+            f"internal error: {type(exc).__name__}: {exc} (run with --debug for "
+            "the traceback, and please report it)",
+            debug,
+        )
+    sys.exit(ExitCode.OK)
+
+
+def _fail(exc: BaseException, code: int, message: str, debug: bool) -> NoReturn:
+    if debug:
+        import traceback
+
+        click.echo(_scrub("".join(traceback.format_exception(exc))), err=True)
+    from meum_doctor.text import clean_line
+
+    first = clean_line(" ".join(_scrub(message).split()))
+    click.echo(f"meum-doctor: error: {first}", err=True)
+    sys.exit(code)
+
+
+_SECRETS: list[str] = []
+
+
+def _secrets_in(args: Sequence[str]) -> list[str]:
+    """Every API key this run knows: from the environment and from --api-key."""
+    found = [os.environ.get(API_KEY_ENV, "")]
+    for index, arg in enumerate(args):
+        if arg == "--api-key" and index + 1 < len(args):
+            found.append(args[index + 1])
+        elif arg.startswith("--api-key="):
+            found.append(arg.split("=", 1)[1])
+    return [key for key in found if len(key) >= 4]
+
+
+def _scrub(text: str) -> str:
+    """``text`` without any known key: the last line of defence for what is printed."""
+    for secret in _SECRETS:
+        text = text.replace(secret, "sk_live_…")
+    return text

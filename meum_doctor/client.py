@@ -1,0 +1,466 @@
+"""The Meum API client: the only module that touches the network (and imports httpx).
+
+``fetch_status(base_url, key, timeout)`` returns the status body exactly as received, as a
+:class:`~meum_doctor.sources.RawStatus`, or raises one typed error from
+:mod:`meum_doctor.errors` with a plain message. What it guarantees:
+
+- The key is checked before anything is sent (non-empty, no whitespace or control
+  characters; a key not starting with ``sk_live_`` only warns) and is never sent over plain
+  ``http://`` except to a loopback host. It travels only in the ``Authorization`` header and
+  appears in no message: validation says "the key contains whitespace", not the key.
+- Redirects are followed by hand and only within the same origin (scheme, host, port), at
+  most :data:`MAX_REDIRECTS` hops: the key never follows a redirect to another host.
+- At most :data:`MAX_ATTEMPTS` attempts in all, retried only for idempotent failures
+  (connection errors, timeouts, 429, 502, 503, 504), with exponential backoff and jitter. A
+  ``Retry-After`` (seconds or HTTP date) is honoured up to :data:`RETRY_AFTER_CAP` seconds;
+  a longer one is not slept at all: the run stops and says when to come back.
+- The body is read up to :data:`MAX_BODY` bytes (after decompression); more is an error.
+- Each attempt is abandoned once it has run for ``timeout`` seconds and a read is pending
+  (httpx's connect and read timeouts are ``timeout`` too), so an attempt lasts at most
+  2 × timeout and a whole fetch at most 6 × timeout + 2 × RETRY_AFTER_CAP + 1 seconds.
+- The standard proxy and CA variables are honoured (httpx's ``trust_env``).
+
+The retry and error decisions are plain functions of an attempt's outcome (:func:`decide`),
+so the synchronous ``check`` and the concurrent ``batch`` share them.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import json
+import logging
+import random
+import ssl
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from meum_doctor import __version__
+from meum_doctor.errors import (
+    ApiError,
+    AuthRejected,
+    BadResponse,
+    NetworkError,
+    StatusUnavailable,
+    UsageError,
+)
+from meum_doctor.sources import RawStatus
+from meum_doctor.text import clean_line
+
+log = logging.getLogger("meum_doctor.client")
+
+DEFAULT_BASE_URL = "https://api.meum.io"
+STATUS_PATH = "/v1/integration/woocommerce/status"
+MAX_BODY = 1024 * 1024
+MAX_ATTEMPTS = 3
+MAX_REDIRECTS = 5
+RETRY_AFTER_CAP = 30.0
+BACKOFF_BASE = 0.25
+RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
+REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
+KEY_PREFIX = "sk_live_"
+
+
+# Checks made before anything is sent -------------------------------------------------------
+
+
+def check_key(key: str | None) -> list[str]:
+    """Refuse an unusable key (never echoing it); return warnings for a merely odd one."""
+    if key is None or key == "":
+        raise UsageError("the API key is empty: set MEUM_API_KEY or pass --api-key")
+    if any(ch.isspace() for ch in key):
+        raise UsageError(
+            "the API key contains whitespace: copy it again, without spaces or line breaks"
+        )
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in key):
+        raise UsageError("the API key contains control characters: copy it again")
+    if not key.isascii() or not key.isprintable():
+        raise UsageError("the API key contains characters that are not plain ASCII: copy it again")
+    if not key.startswith(KEY_PREFIX):
+        return [
+            f"the API key does not start with {KEY_PREFIX}; Meum store keys do, so this may "
+            "be the wrong key"
+        ]
+    return []
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1."""
+    host = host.strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def status_url(base_url: str) -> str:
+    """The status endpoint under ``base_url``, refusing URLs the key must not be sent to."""
+    try:
+        parts = urlsplit(base_url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise UsageError(f"the API base URL {clean_line(base_url)!r} is not a valid URL") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"the API base URL {clean_line(base_url)!r} must be an http(s) URL with a host, "
+            "like https://api.meum.io"
+        )
+    if parts.username or parts.password:
+        raise UsageError("the API base URL must not contain a user name or password")
+    if scheme == "http" and not is_loopback(parts.hostname):
+        raise UsageError(
+            f"refusing to send the API key over plain http:// to {parts.hostname}: use https:// "
+            "(plain http is allowed only for a local test server on 127.0.0.1 or localhost)"
+        )
+    return base_url.strip().rstrip("/") + STATUS_PATH
+
+
+def request_headers(key: str) -> dict[str, str]:
+    return {
+        "Authorization": f"Bearer {key}",
+        "User-Agent": f"meum-doctor/{__version__}",
+        "Accept": "application/json",
+    }
+
+
+# What one attempt produced, and what to do about it ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer with its body (possibly cut at the cap)."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    body: bytes
+    url: str
+    too_large: bool = False
+
+
+@dataclass(frozen=True)
+class Retry:
+    """Try again after ``delay`` seconds; ``error`` is raised if no attempt is left."""
+
+    delay: float
+    error: StatusUnavailable
+
+
+def decide(
+    outcome: Answer | StatusUnavailable, attempt: int, fetched_at: datetime
+) -> RawStatus | Retry:
+    """The success, the retry, or (raised) the final error for one attempt's outcome."""
+    if isinstance(outcome, StatusUnavailable):
+        if outcome.retryable:
+            return Retry(backoff(attempt), outcome)
+        raise outcome
+    answer = outcome
+    request_id = _request_id(answer.headers)
+    if 200 <= answer.status_code < 300:
+        if answer.too_large:
+            raise BadResponse(
+                f"the status is larger than {MAX_BODY // 1024} KiB, far more than a status "
+                f"should be; refusing to read it{_rid(request_id)}"
+            )
+        return RawStatus(
+            body=answer.body,
+            source_type="api",
+            location=answer.url,
+            fetched_at=fetched_at,
+            request_id=request_id,
+        )
+    error = http_error(answer, request_id)
+    if answer.status_code in RETRYABLE_STATUS:
+        wait = retry_after(answer.headers.get("retry-after"), fetched_at)
+        if wait is not None and wait > RETRY_AFTER_CAP:
+            raise type(error)(
+                f"{error} The API asks to wait {wait:.0f} s before retrying, longer than "
+                f"meum-doctor waits ({RETRY_AFTER_CAP:.0f} s): try again later."
+            )
+        return Retry(wait if wait is not None else backoff(attempt), error)
+    raise error
+
+
+def backoff(attempt: int) -> float:
+    """Exponential backoff with jitter: about 0.25 s, then 0.5 s, then 1 s."""
+    ceiling = BACKOFF_BASE * 2.0 ** (attempt - 1)
+    return ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 - jitter, not crypto
+
+
+def retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or HTTP date); None if unusable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def _request_id(headers: Mapping[str, str]) -> str | None:
+    for name in ("request-id", "x-request-id"):
+        value = headers.get(name)
+        if value:
+            return clean_line(value)[:100]
+    return None
+
+
+def _rid(request_id: str | None) -> str:
+    return f" (request id {request_id})" if request_id else ""
+
+
+def api_error_text(body: bytes) -> str | None:
+    """``CODE: message`` from an error body in the current or a legacy shape, if any."""
+    try:
+        data = json.loads(body.decode("utf-8", "replace")) if body.strip() else None
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    inner = data.get("error")
+    source: Mapping[str, object] = inner if isinstance(inner, dict) else data
+    code = source.get("code") or (inner if isinstance(inner, str) else None) or source.get("type")
+    message = (
+        source.get("message")
+        or data.get("message")
+        or data.get("detail")
+        or data.get("error_description")
+    )
+    parts = [clean_line(str(part))[:200] for part in (code, message) if isinstance(part, str | int)]
+    return ": ".join(part for part in parts if part) or None
+
+
+def http_error(answer: Answer, request_id: str | None) -> StatusUnavailable:
+    """The typed error, with a plain message, for an HTTP error answer."""
+    code = answer.status_code
+    said = api_error_text(answer.body)
+    api = f" The API said: {said}." if said else ""
+    where = _rid(request_id)
+    if code == 401:
+        return AuthRejected(
+            f"the API rejected this key (HTTP 401{where}): check you copied the whole "
+            f"{KEY_PREFIX} key for this store.{api}"
+        )
+    if code == 403:
+        return AuthRejected(
+            f"the API refused this key access to the integration status (HTTP 403{where}).{api} "
+            "Use the store's own key with access to its WooCommerce integration."
+        )
+    if code == 404:
+        return ApiError(
+            f"the API has no WooCommerce integration status at {answer.url} (HTTP 404{where}): "
+            f"check --base-url, and that this store has a WooCommerce integration.{api}"
+        )
+    if code == 429:
+        return ApiError(
+            f"the API is rate limiting this key (HTTP 429{where}) and still was after "
+            f"{MAX_ATTEMPTS} attempts: wait a minute and try again.{api}"
+        )
+    if code >= 500:
+        return ApiError(
+            f"the Meum API failed with a server error (HTTP {code}{where}): try again in a "
+            f"few minutes; if it persists, check the API's health at /health.{api}"
+        )
+    if code in REDIRECT_STATUS:
+        return ApiError(
+            f"the API answered with a redirect (HTTP {code}{where}) and no usable Location"
+        )
+    return ApiError(f"the API answered HTTP {code}{where}: not a status.{api}")
+
+
+def exception_error(exc: httpx.HTTPError, url: str, timeout: float) -> StatusUnavailable:
+    """The typed error for an httpx exception; ``retryable`` marks transient ones."""
+    host = urlsplit(url).hostname or url
+    text = _chain_text(exc)
+    error: StatusUnavailable
+    retryable = True
+    if isinstance(exc, httpx.TimeoutException):
+        error = NetworkError(f"the API at {host} did not answer within {timeout:g} s (timeout)")
+    elif _is_tls(exc, text):
+        retryable = False
+        error = NetworkError(
+            f"a secure (TLS) connection to {host} could not be made: {_tls_reason(text)}. "
+            "A proxy or antivirus that inspects HTTPS can cause this; SSL_CERT_FILE points "
+            "meum-doctor at another CA bundle"
+        )
+    elif isinstance(exc, httpx.DecodingError):
+        retryable = False
+        error = BadResponse(
+            "the API's answer could not be decoded (broken compression or encoding)"
+        )
+    elif isinstance(exc, httpx.ConnectError) and _is_dns(text):
+        error = NetworkError(f"cannot resolve the host name {host}: check --base-url and DNS")
+    elif isinstance(exc, httpx.ConnectError):
+        error = NetworkError(
+            f"cannot connect to {host} ({_short_reason(text)}): check the network, "
+            "--base-url and any proxy settings"
+        )
+    elif isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
+        error = NetworkError(
+            f"the connection to {host} broke before the whole answer arrived "
+            f"({_short_reason(text)})"
+        )
+    else:
+        error = NetworkError(f"the request to {host} failed: {_short_reason(text)}")
+    error.retryable = retryable
+    return error
+
+
+def _chain_text(exc: BaseException) -> str:
+    parts: list[str] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(parts) < 6:
+        parts.append(f"{type(seen).__name__}: {seen}")
+        seen = seen.__cause__ or seen.__context__
+    return " | ".join(parts)
+
+
+def _is_tls(exc: BaseException, text: str) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return "CERTIFICATE_VERIFY_FAILED" in text or "SSL:" in text
+
+
+def _tls_reason(text: str) -> str:
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return "its certificate could not be verified"
+    if "WRONG_VERSION_NUMBER" in text:
+        return "the server does not speak HTTPS on that port"
+    return "the TLS handshake failed"
+
+
+def _is_dns(text: str) -> bool:
+    markers = (
+        "name or service not known",
+        "nodename nor servname",
+        "name resolution",
+        "getaddrinfo",
+        "no address associated",
+        "errno -2",
+        "errno -3",
+        "errno -5",
+    )
+    lowered = text.lower()
+    return any(marker in lowered for marker in markers)
+
+
+def _short_reason(text: str) -> str:
+    lowered = text.lower()
+    if "refused" in lowered:
+        return "connection refused"
+    if "reset" in lowered:
+        return "connection reset"
+    if "incomplete" in lowered or "peer closed" in lowered or "without sending" in lowered:
+        return "the server closed the connection early"
+    if "unreachable" in lowered:
+        return "network unreachable"
+    first = text.split(" | ")[0]
+    return clean_line(first)[:120]
+
+
+# The synchronous fetch ------------------------------------------------------------------
+
+
+def fetch_status(
+    base_url: str,
+    key: str,
+    timeout: float = 10.0,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+) -> RawStatus:
+    """Fetch one store's status, retrying transient failures; see the module docstring."""
+    for warning in check_key(key):
+        log.warning(warning)
+    url = status_url(base_url)
+    headers = request_headers(key)
+    log.info("fetching %s with key %s…", url, key[:8])
+    with httpx.Client(
+        timeout=httpx.Timeout(timeout), follow_redirects=False, trust_env=True
+    ) as client:
+        attempt = 0
+        while True:
+            attempt += 1
+            fetched_at = datetime.now(UTC)
+            outcome: Answer | StatusUnavailable
+            try:
+                outcome = _attempt(client, url, headers, timeout)
+            except httpx.HTTPError as exc:
+                outcome = exception_error(exc, url, timeout)
+            decision = decide(outcome, attempt, fetched_at)
+            if isinstance(decision, RawStatus):
+                return decision
+            if attempt >= MAX_ATTEMPTS:
+                raise decision.error
+            log.info(
+                "attempt %d failed (%s); retrying in %.1f s",
+                attempt,
+                decision.error,
+                decision.delay,
+            )
+            sleep(decision.delay)
+
+
+def _attempt(client: httpx.Client, url: str, headers: dict[str, str], timeout: float) -> Answer:
+    """One attempt, following same-origin redirects, reading at most MAX_BODY bytes."""
+    deadline = time.monotonic() + timeout
+    current = url
+    for _hop in range(MAX_REDIRECTS + 1):
+        with client.stream("GET", current, headers=headers) as response:
+            _check_deadline(deadline, current)
+            if response.status_code in REDIRECT_STATUS and response.headers.get("location"):
+                current = redirect_target(current, response.headers["location"])
+                continue
+            body, too_large = _read_capped(
+                response.iter_bytes(), response.headers, deadline, current
+            )
+            return Answer(response.status_code, response.headers, body, current, too_large)
+    raise ApiError(f"the API redirected more than {MAX_REDIRECTS} times (a redirect loop?)")
+
+
+def redirect_target(current: str, location: str) -> str:
+    """Where a redirect leads, refusing any other origin: the key must not follow it there."""
+    target = urljoin(current, location)
+    here, there = urlsplit(current), urlsplit(target)
+    if (here.scheme, here.hostname, here.port) != (there.scheme, there.hostname, there.port):
+        raise ApiError(
+            f"the API redirected to another site ({clean_line(there.scheme)}://"
+            f"{clean_line(there.hostname or '?')}); meum-doctor does not send the key there. "
+            "Check --base-url."
+        )
+    return target
+
+
+def _check_deadline(deadline: float, url: str) -> None:
+    if time.monotonic() > deadline:
+        raise httpx.ReadTimeout(f"no complete answer from {url} in time")
+
+
+def _read_capped(
+    chunks: Iterator[bytes], headers: Mapping[str, str], deadline: float, url: str
+) -> tuple[bytes, bool]:
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY and "content-encoding" not in headers:
+        return b"", True
+    buffer = bytearray()
+    for chunk in chunks:
+        buffer += chunk
+        if len(buffer) > MAX_BODY:
+            return bytes(buffer[:MAX_BODY]), True
+        _check_deadline(deadline, url)
+    return bytes(buffer), False

@@ -1,0 +1,289 @@
+"""Load and validate the configuration: bundled defaults overlaid with the user's TOML file.
+
+The file is found as ``--config PATH``, else ``$MEUM_DOCTOR_CONFIG``, else
+``./meum-doctor.toml`` when it exists. It has the shape of the bundled ``defaults.toml``::
+
+    fail_on = "high"                      # critical|high|medium|low|info|never
+    select = ["MD1", "MD501"]             # IDs or prefixes; empty means all
+    ignore = ["MD602"]
+    [values.health_status]                # recognised values per enumerated field
+    bad = ["UNHEALTHY", "DOWN"]
+    [policy.meum_plugin]                  # the version policy, per component
+    latest = "1.3.0"
+    [rules.MD301]                         # per rule: a severity override and its options
+    severity = "critical"
+    high_after_hours = 48
+
+Every unknown key, wrong type or invalid version is a :class:`ConfigError` naming the key.
+Per-rule tables are checked against the rules actually loaded (:func:`rule_settings`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from packaging.version import Version
+
+from meum_doctor.errors import ConfigError
+from meum_doctor.policy import COMPONENTS, ComponentPolicy, VersionPolicy, parse_version
+from meum_doctor.rule import Rule, Severity, ValueClasses
+from meum_doctor.status import ENUM_FIELDS
+
+CONFIG_ENV = "MEUM_DOCTOR_CONFIG"
+DEFAULT_CONFIG_NAME = "meum-doctor.toml"
+FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "info", "never")
+VALUE_CLASSES = ("healthy", "degraded", "bad")
+TOP_LEVEL_KEYS = ("fail_on", "select", "ignore", "values", "policy", "rules")
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """What the configuration says of one rule."""
+
+    severity: Severity | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated configuration in force for a run."""
+
+    #: None means "never fail".
+    fail_on: Severity | None
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    values: Mapping[str, ValueClasses]
+    policy: VersionPolicy
+    #: Rule ID -> its raw table from the file; validated by :func:`rule_settings`.
+    rules: Mapping[str, Mapping[str, Any]]
+    #: The file it came from, or None for the bundled defaults alone.
+    path: str | None = None
+
+
+def find_config_path(explicit: str | None, env: Mapping[str, str] | None = None) -> str | None:
+    """The configuration file to use, by the documented order; None for defaults only."""
+    if explicit:
+        return explicit
+    env = os.environ if env is None else env
+    if env.get(CONFIG_ENV):
+        return env[CONFIG_ENV]
+    return DEFAULT_CONFIG_NAME if Path(DEFAULT_CONFIG_NAME).is_file() else None
+
+
+def load_config(path: str | None) -> Config:
+    """The defaults, overlaid with the file at ``path`` (if any), validated."""
+    defaults = tomllib.loads(
+        resources.files("meum_doctor").joinpath("defaults.toml").read_text("utf-8")
+    )
+    user: dict[str, Any] = {}
+    if path is not None:
+        try:
+            text = Path(path).read_text("utf-8")
+        except FileNotFoundError:
+            raise ConfigError(f"configuration file {path} does not exist") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read configuration file {path}: {_reason(exc)}") from None
+        try:
+            user = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"configuration file {path} is not valid TOML: {exc}") from None
+    return _build(defaults, user, path)
+
+
+def _reason(exc: Exception) -> str:
+    return getattr(exc, "strerror", None) or type(exc).__name__
+
+
+class _Checker:
+    """Validates the user's table, naming the file and the dotted key in every error."""
+
+    def __init__(self, path: str | None) -> None:
+        self.where = f"configuration file {path}" if path else "configuration"
+
+    def fail(self, key: str, message: str) -> ConfigError:
+        return ConfigError(f"{self.where}: {key}: {message}")
+
+    def table(self, value: object, key: str, allowed: Iterable[str] | None) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(key, f"must be a table, not {_kind(value)}")
+        if allowed is not None:
+            allowed = tuple(allowed)
+            for name in value:
+                if name not in allowed:
+                    raise self.fail(
+                        f"{key}.{name}" if key else name,
+                        f"unknown key (expected one of: {', '.join(allowed)})",
+                    )
+        return value
+
+    def string_list(self, value: object, key: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.fail(key, f"must be a list of strings, not {_kind(value)}")
+        return tuple(value)
+
+    def version(self, value: object, key: str) -> Version:
+        if not isinstance(value, str):
+            raise self.fail(key, f"must be a version string, not {_kind(value)}")
+        parsed = parse_version(value)
+        if parsed is None:
+            raise self.fail(key, f"{value!r} is not a valid version")
+        return parsed
+
+    def severity(self, value: object, key: str, choices: tuple[str, ...]) -> str:
+        if not isinstance(value, str) or value.strip().lower() not in choices:
+            raise self.fail(key, f"must be one of {', '.join(choices)}, not {value!r}")
+        return value.strip().lower()
+
+
+def _kind(value: object) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
+    names.update({list: "a list", dict: "a table", date: "a date"})
+    return names.get(type(value), type(value).__name__)
+
+
+def _build(defaults: dict[str, Any], user: dict[str, Any], path: str | None) -> Config:
+    check = _Checker(path)
+    check.table(user, "", TOP_LEVEL_KEYS)
+
+    fail_on = check.severity(user.get("fail_on", defaults["fail_on"]), "fail_on", FAIL_ON_CHOICES)
+    select = check.string_list(user.get("select", defaults["select"]), "select")
+    ignore = check.string_list(user.get("ignore", defaults["ignore"]), "ignore")
+    for key, selectors in (("select", select), ("ignore", ignore)):
+        for selector in selectors:
+            if not is_selector(selector):
+                raise check.fail(key, f"{selector!r} is not a rule ID or prefix (like MD301, MD5)")
+
+    user_values = check.table(user.get("values", {}), "values", ENUM_FIELDS)
+    values: dict[str, ValueClasses] = {}
+    for name in ENUM_FIELDS:
+        merged = dict(defaults["values"].get(name, {}))
+        overrides = check.table(user_values.get(name, {}), f"values.{name}", VALUE_CLASSES)
+        for cls, items in overrides.items():
+            merged[cls] = check.string_list(items, f"values.{name}.{cls}")
+        values[name] = ValueClasses(
+            **{
+                cls: frozenset(v.strip().upper() for v in merged.get(cls, ()))
+                for cls in VALUE_CLASSES
+            }
+        )
+
+    policy = _policy(defaults["policy"], user.get("policy", {}), check)
+
+    rules = check.table(user.get("rules", {}), "rules", None)
+    for rule_id, table in rules.items():
+        check.table(table, f"rules.{rule_id}", None)
+
+    return Config(
+        fail_on=None if fail_on == "never" else Severity.parse(fail_on),
+        select=tuple(s.upper() for s in select),
+        ignore=tuple(s.upper() for s in ignore),
+        values=values,
+        policy=policy,
+        rules=rules,
+        path=path,
+    )
+
+
+def _policy(defaults: dict[str, Any], user: object, check: _Checker) -> VersionPolicy:
+    user = check.table(user, "policy", ("as_of", *COMPONENTS))
+    as_of = user.get("as_of", defaults["as_of"])
+    if isinstance(as_of, str):
+        try:
+            as_of = date.fromisoformat(as_of)
+        except ValueError:
+            raise check.fail("policy.as_of", f"{as_of!r} is not a date (YYYY-MM-DD)") from None
+    if not isinstance(as_of, date) or hasattr(as_of, "hour"):
+        raise check.fail("policy.as_of", f"must be a date (YYYY-MM-DD), not {_kind(as_of)}")
+
+    components: dict[str, ComponentPolicy] = {}
+    requires: dict[Version, Version] = {}
+    for name in COMPONENTS:
+        allowed = (
+            ("latest", "minimum", "requires_wordpress")
+            if name == "woocommerce"
+            else (
+                "latest",
+                "minimum",
+            )
+        )
+        table = check.table(user.get(name, {}), f"policy.{name}", allowed)
+        merged = {**defaults[name], **table}
+        latest = check.version(merged["latest"], f"policy.{name}.latest")
+        minimum = check.version(merged["minimum"], f"policy.{name}.minimum")
+        if minimum > latest:
+            raise check.fail(f"policy.{name}", f"minimum {minimum} is newer than latest {latest}")
+        components[name] = ComponentPolicy(latest=latest, minimum=minimum)
+        if name == "woocommerce":
+            key = "policy.woocommerce.requires_wordpress"
+            lines = check.table(merged.get("requires_wordpress", {}), key, None)
+            for line, wordpress in lines.items():
+                requires[check.version(line, f"{key} (release line)")] = check.version(
+                    wordpress, f"{key}.{line}"
+                )
+    return VersionPolicy(
+        as_of=as_of,
+        meum_plugin=components["meum_plugin"],
+        woocommerce=components["woocommerce"],
+        wordpress=components["wordpress"],
+        woocommerce_requires_wordpress=requires,
+    )
+
+
+def is_selector(text: str) -> bool:
+    """True for a rule ID or ID prefix: ``MD``, ``MD5``, ``MD50``, ``MD501`` (any case)."""
+    return re.fullmatch(r"MD\d{0,3}", text.upper(), re.ASCII) is not None
+
+
+def rule_settings(config: Config, rules: Iterable[Rule]) -> dict[str, RuleSettings]:
+    """Check each ``[rules.ID]`` table against the rules loaded, and resolve the options.
+
+    Every loaded rule gets an entry: its default options overlaid with the configured ones.
+    """
+    check = _Checker(config.path)
+    by_id = {r.id: r for r in rules}
+    for rule_id in config.rules:
+        if rule_id not in by_id:
+            raise check.fail(f"rules.{rule_id}", "no rule has this ID (see `meum-doctor rules`)")
+    settings: dict[str, RuleSettings] = {}
+    for rule_id, rule in by_id.items():
+        table = dict(config.rules.get(rule_id, {}))
+        severity = None
+        if "severity" in table:
+            label = check.severity(
+                table.pop("severity"), f"rules.{rule_id}.severity", FAIL_ON_CHOICES[:-1]
+            )
+            severity = Severity.parse(label)
+        options = dict(rule.options)
+        for name, value in table.items():
+            key = f"rules.{rule_id}.{name}"
+            if name not in rule.options:
+                known = ", ".join(["severity", *rule.options])
+                raise check.fail(key, f"unknown option for {rule_id} (expected one of: {known})")
+            options[name] = _option_value(value, rule.options[name], key, check)
+        settings[rule_id] = RuleSettings(severity=severity, options=options)
+    return settings
+
+
+def _option_value(value: object, default: object, key: str, check: _Checker) -> object:
+    """``value`` if it has the type of the option's default (an int may stand for a float)."""
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, int | float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if ok and isinstance(value, int | float) and value < 0:
+            raise check.fail(key, f"must not be negative, got {value}")
+    elif isinstance(default, list):
+        ok = isinstance(value, list) and all(isinstance(item, str) for item in value)
+    else:
+        ok = isinstance(value, type(default))
+    if not ok:
+        raise check.fail(key, f"must be {_kind(default)}, not {_kind(value)}")
+    return value

@@ -1,0 +1,56 @@
+"""Write files whole or not at all: a temporary file in the same folder, then a rename.
+
+An interrupted run never leaves a half-written report or saved status, and an existing file
+is untouched unless the new one is complete. A missing folder is a clear usage error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from meum_doctor.errors import UsageError
+
+
+def check_writable(path: str) -> None:
+    """Fail early (before any work) when ``path``'s folder does not exist."""
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
+    if Path(path).is_dir():
+        raise UsageError(f"cannot write {path}: it is a folder")
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (same-folder temporary file, fsync, rename)."""
+    check_writable(path)
+    target = Path(path)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.exists():
+            # Keep the permissions a user gave the file they are replacing.
+            with contextlib.suppress(OSError):
+                os.chmod(temporary, target.stat().st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o644 & ~_umask())
+        os.replace(temporary, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise UsageError(f"cannot write {path}: {exc.strerror or type(exc).__name__}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

@@ -1,0 +1,61 @@
+"""Presentation helpers every format shares: how a value, a time or a URL is shown."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+SEVERITY_MARKERS = {
+    "critical": "[x]",
+    "high": "[!]",
+    "medium": "[~]",
+    "low": "[-]",
+    "info": "[i]",
+}
+
+
+def value_text(value: Any) -> str:
+    """An evidence value on one line: strings as they are, the rest as JSON."""
+    if value is None:
+        return "(missing)"
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def timestamp(value: datetime) -> str:
+    """ISO 8601 UTC with Z, as every format shows time."""
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def link_url(url: str) -> str | None:
+    """``url`` when it may become a link (http or https with a host), else None."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    if any(ch.isspace() or ord(ch) < 32 for ch in url):
+        return None
+    return url
+
+
+def source_text(source_type: str, location: str) -> str:
+    """Where the status came from, in words."""
+    return {
+        "api": f"Meum API, {location}",
+        "file": f"saved status file {location}",
+        "stdin": "saved status from standard input",
+        "demo": f"bundled example {location!r} served by the embedded demo API",
+    }.get(source_type, f"{source_type} {location}")
+
+
+def raw_json(data: Any) -> str:
+    """The raw status for display: indented, ASCII-only so no character can hide."""
+    return json.dumps(data, indent=2, ensure_ascii=True, sort_keys=False)

@@ -1,0 +1,62 @@
+"""The JSON format: the report serialized directly (never through a template).
+
+Its shape is a contract (``schema_version`` 1): keys may be added, never change meaning.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from meum_doctor.render.common import timestamp
+from meum_doctor.report import SCHEMA_VERSION, Report
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    """The report as the JSON-able dictionary of schema version 1."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "meum-doctor", "version": report.tool_version},
+        "generated_at": timestamp(report.generated_at),
+        "evaluated_at": timestamp(report.evaluated_at),
+        "source": {
+            "type": report.source_type,
+            "location": report.source_location,
+            "request_id": report.request_id,
+        },
+        "fingerprint": report.fingerprint,
+        "verdict": report.verdict,
+        "counts": dict(report.counts),
+        "findings": [
+            {
+                "rule": f.rule,
+                "name": f.name,
+                "category": f.category,
+                "severity": f.severity.label,
+                "title": f.title,
+                "detail": f.detail,
+                "evidence": f.evidence,
+                "remediation": list(f.remediation),
+                "links": [{"title": link.title, "url": link.url} for link in f.links],
+            }
+            for f in report.findings
+        ],
+        "rule_errors": [
+            {"rule": e.rule, "name": e.name, "error": e.error} for e in report.rule_errors
+        ],
+        "rules": [{"id": r.id, "name": r.name, "origin": r.origin} for r in report.rules],
+        "policy": {"as_of": report.policy_as_of.isoformat()},
+        "redacted": report.redacted,
+        "fail_on": report.fail_on.label if report.fail_on is not None else "never",
+        "status": report.status,
+        "parse_problems": [
+            {"field": p.field, "value": p.value, "problem": p.problem}
+            for p in report.parse_problems
+        ],
+    }
+
+
+def render_json(report: Report) -> str:
+    # allow_nan=False: NaN is not JSON; the parser already turned such constants into strings.
+    # ensure_ascii: a JSON report cat-ed to a terminal must not carry raw C1 or bidi controls.
+    return json.dumps(report_dict(report), indent=2, ensure_ascii=True, allow_nan=False) + "\n"

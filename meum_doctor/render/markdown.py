@@ -1,0 +1,16 @@
+"""The Markdown format: GitHub-flavoured, for pasting into tickets (Zendesk, Jira, GitHub).
+
+Rendered from ``templates/report.md.j2``; every value is escaped by the environment, so an
+API string cannot add structure, HTML or links (see :mod:`meum_doctor.render.templating`).
+"""
+
+from __future__ import annotations
+
+from meum_doctor.render.common import raw_json
+from meum_doctor.render.templating import environment, md_fence
+from meum_doctor.report import Report
+
+
+def render_markdown(report: Report) -> str:
+    template = environment("markdown").get_template("report.md.j2")
+    return template.render(report=report, raw_status=md_fence(raw_json(report.status), "json"))

@@ -1,0 +1,76 @@
+"""The terminal format, in the manner of ``flutter doctor``: the verdict first, then each
+finding worst first with its numbered steps. Every untrusted string is made inert
+(:func:`meum_doctor.text.visible`) before it is printed; colour only when asked for.
+"""
+
+from __future__ import annotations
+
+from meum_doctor.render.common import SEVERITY_MARKERS, source_text, timestamp, value_text
+from meum_doctor.report import Report
+from meum_doctor.text import clean_line
+
+COLORS = {
+    "critical": "\x1b[1;31m",
+    "high": "\x1b[31m",
+    "medium": "\x1b[33m",
+    "low": "\x1b[36m",
+    "info": "\x1b[2m",
+    "healthy": "\x1b[1;32m",
+    "attention": "\x1b[1;33m",
+    "bold": "\x1b[1m",
+    "dim": "\x1b[2m",
+}
+RESET = "\x1b[0m"
+
+
+def render_text(report: Report, *, color: bool = False) -> str:
+    def paint(style: str, text: str) -> str:
+        return f"{COLORS[style]}{text}{RESET}" if color else text
+
+    counts = ", ".join(f"{n} {name}" for name, n in report.counts.items())
+    style = "critical" if report.verdict == "critical" else report.verdict
+    lines = [
+        f"{paint(style, report.verdict.upper())}: {report.verdict_text} ({counts})",
+        f"Store: {clean_line(report.site_url or 'unknown site')}",
+        f"Source: {clean_line(source_text(report.source_type, report.source_location))}",
+        f"Evaluated at {timestamp(report.evaluated_at)} by meum-doctor {report.tool_version} "
+        f"(version policy as of {report.policy_as_of.isoformat()})",
+    ]
+    shown = report.shown_findings
+    if not shown:
+        lines += ["", paint("healthy", "No problems found.")]
+    for finding in shown:
+        label = finding.severity.label
+        marker = paint(label, f"{SEVERITY_MARKERS[label]} {label.upper()}")
+        lines += ["", f"{marker} {finding.rule} {paint('bold', clean_line(finding.title))}"]
+        lines.append(f"    {clean_line(finding.detail)}")
+        for name, value in finding.evidence.items():
+            lines.append(paint("dim", f"    · {clean_line(name)}: {clean_line(value_text(value))}"))
+        if finding.remediation:
+            lines.append("    How to fix:")
+            lines += [
+                f"      {n}. {clean_line(step)}" for n, step in enumerate(finding.remediation, 1)
+            ]
+        for link in finding.links:
+            lines.append(f"    → {clean_line(link.title)}: {clean_line(link.url)}")
+    hidden = len(report.findings) - len(shown)
+    if hidden:
+        lines += [
+            "",
+            f"({hidden} informational finding{'s' if hidden != 1 else ''} hidden; -v shows them)",
+        ]
+    for error in report.rule_errors:
+        lines += [
+            "",
+            paint(
+                "critical",
+                f"Rule {error.rule} ({error.name}) failed to run: {clean_line(error.error)}",
+            ),
+            "    Its checks are missing from this report; --debug shows the traceback.",
+        ]
+    lines += [
+        "",
+        "To attach this to a ticket, add --format html -o meum-report.html (or --format "
+        "markdown to paste); --redact hides the store's identity.",
+    ]
+    return "\n".join(lines) + "\n"

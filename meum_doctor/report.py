@@ -1,0 +1,196 @@
+"""Prioritize an evaluation into the one :class:`Report` every renderer presents.
+
+The report is built once per run and holds everything any format shows: the findings in
+priority order (severity, then category, then rule ID), the verdict, counts per severity,
+rule failures, the redacted status with its parse problems, and the metadata an escalation
+needs to trust and re-run it (tool version, rule set, policy date, times, source, and the
+SHA-256 fingerprint of the body as received). Redaction happens here, on the data, before
+any renderer sees it. Renderers decide nothing: every choice is made here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from meum_doctor import __version__
+from meum_doctor.engine import Evaluation, RuleFinding
+from meum_doctor.redact import Redactor
+from meum_doctor.rule import Link, Rule, Severity
+from meum_doctor.sources import RawStatus
+from meum_doctor.status import ParseProblem, Status
+
+SCHEMA_VERSION = 1
+VERDICT_TEXT = {
+    "critical": "payments are blocked or at risk now",
+    "attention": "problems need attention",
+    "healthy": "no problems that need attention",
+}
+
+
+@dataclass(frozen=True)
+class ReportFinding:
+    """A finding as shown: the rule's identity, severity in force, and redacted texts."""
+
+    rule: str
+    name: str
+    category: str
+    severity: Severity
+    title: str
+    detail: str
+    evidence: dict[str, Any]
+    remediation: tuple[str, ...]
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class RuleError:
+    rule: str
+    name: str
+    error: str
+    traceback: str
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    name: str
+    origin: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a renderer needs, and nothing it has to work out for itself."""
+
+    tool_version: str
+    generated_at: datetime
+    evaluated_at: datetime
+    source_type: str
+    source_location: str
+    request_id: str | None
+    fingerprint: str
+    verdict: str
+    counts: dict[str, int]
+    findings: tuple[ReportFinding, ...]
+    rule_errors: tuple[RuleError, ...]
+    rules: tuple[RuleInfo, ...]
+    policy_as_of: date
+    #: The status as received (decoded), redacted.
+    status: dict[str, Any]
+    parse_problems: tuple[ParseProblem, ...]
+    #: The store's site URL, redacted; None when unknown.
+    site_url: str | None
+    redacted: bool
+    fail_on: Severity | None
+    #: Findings below this severity are left out of the terminal view (``-v`` shows them).
+    hidden_below: Severity = Severity.INFO
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def verdict_text(self) -> str:
+        return VERDICT_TEXT[self.verdict]
+
+    @property
+    def fails(self) -> bool:
+        """True when a finding is at or above the ``--fail-on`` threshold."""
+        return self.fail_on is not None and any(f.severity >= self.fail_on for f in self.findings)
+
+    @property
+    def urgent(self) -> tuple[ReportFinding, ...]:
+        """The findings to fix first: critical and high."""
+        return tuple(f for f in self.findings if f.severity >= Severity.HIGH)
+
+    def by_severity(self) -> list[tuple[Severity, list[ReportFinding]]]:
+        """Findings grouped under each severity that has any, worst first."""
+        groups = [(s, [f for f in self.findings if f.severity == s]) for s in reversed(Severity)]
+        return [(s, items) for s, items in groups if items]
+
+    @property
+    def shown_findings(self) -> tuple[ReportFinding, ...]:
+        return tuple(f for f in self.findings if f.severity >= self.hidden_below)
+
+
+def fingerprint(body: bytes) -> str:
+    return "sha256:" + hashlib.sha256(body).hexdigest()
+
+
+def verdict_of(severities: Iterable[Severity]) -> str:
+    worst = max(severities, default=None)
+    if worst is None or worst < Severity.MEDIUM:
+        return "healthy"
+    return "critical" if worst == Severity.CRITICAL else "attention"
+
+
+def prioritized(findings: Iterable[RuleFinding]) -> list[RuleFinding]:
+    """Worst severity first, then category order, then rule ID; stable within a rule."""
+    return sorted(findings, key=lambda f: (-f.severity, f.rule.category, f.rule.id))
+
+
+def build_report(
+    raw: RawStatus,
+    status: Status,
+    evaluation: Evaluation,
+    rules: Sequence[Rule],
+    *,
+    evaluated_at: datetime,
+    generated_at: datetime,
+    policy_as_of: date,
+    fail_on: Severity | None,
+    redact: bool,
+    secrets: Iterable[str] = (),
+    verbose: bool = False,
+) -> Report:
+    """The report of one status: prioritized, counted, redacted."""
+    redactor = Redactor.for_status(status, identity=redact, secrets=secrets)
+    findings = tuple(
+        ReportFinding(
+            rule=item.rule.id,
+            name=item.rule.name,
+            category=item.rule.category.label,
+            severity=item.severity,
+            title=redactor.text(item.finding.title),
+            detail=redactor.text(item.finding.detail),
+            evidence=redactor.data(dict(item.finding.evidence)),
+            remediation=tuple(redactor.text(step) for step in item.finding.remediation),
+            links=tuple(
+                Link(title=redactor.text(link.title), url=redactor.text(link.url))
+                for link in item.finding.links
+            ),
+        )
+        for item in prioritized(evaluation.findings)
+    )
+    counts = {s.label: 0 for s in reversed(Severity)}
+    for finding in findings:
+        counts[finding.severity.label] += 1
+    site = status.site_url or (
+        status.raw.get("site_url") if isinstance(status.raw.get("site_url"), str) else None
+    )
+    return Report(
+        tool_version=__version__,
+        generated_at=generated_at,
+        evaluated_at=evaluated_at,
+        source_type=raw.source_type,
+        source_location=redactor.text(raw.location),
+        request_id=raw.request_id,
+        fingerprint=fingerprint(raw.body),
+        verdict=verdict_of(f.severity for f in findings),
+        counts=counts,
+        findings=findings,
+        rule_errors=tuple(
+            RuleError(f.rule.id, f.rule.name, redactor.text(f.error), redactor.text(f.traceback))
+            for f in evaluation.failures
+        ),
+        rules=tuple(RuleInfo(r.id, r.name, r.origin) for r in rules),
+        policy_as_of=policy_as_of,
+        status=redactor.data(dict(status.raw)),
+        parse_problems=tuple(
+            ParseProblem(p.field, redactor.text(p.value), p.problem) for p in status.problems
+        ),
+        site_url=redactor.text(site) if isinstance(site, str) else None,
+        redacted=redact,
+        fail_on=fail_on,
+        hidden_below=Severity.INFO if verbose else Severity.LOW,
+    )

@@ -1,0 +1,260 @@
+"""What a rule is: its identity, the findings it yields, and the context it is given.
+
+A rule is a plain function of (status, context) that yields :class:`Finding` objects,
+wrapped by the :func:`rule` decorator into a :class:`Rule` carrying its stable ID, name,
+category, default severity and options. Its docstring is its documentation: the first line
+is the summary, the rest says why it matters and how to fix it. Rules never do I/O: the
+evaluation time, thresholds, recognised values and version policy all arrive in the
+:class:`Context`, so a rule gives the same answer for the same inputs, always.
+
+Registration is explicit: the built-in list in ``meum_doctor.rules``, an entry point, or a
+file in a rules directory; decorating a function does not register it anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import IntEnum
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+
+from meum_doctor.policy import VersionPolicy
+from meum_doctor.status import Status
+
+RULE_ID_RE = re.compile(r"^MD\d{3}$")
+RULE_NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+class Severity(IntEnum):
+    """How bad a finding is; the ordering drives priority and ``--fail-on``."""
+
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        """The lower-case name used in configuration, JSON and the command line."""
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """The severity called ``text`` (any case); ValueError naming the choices otherwise."""
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            choices = ", ".join(s.label for s in reversed(cls))
+            raise ValueError(f"{text!r} is not a severity (choose from {choices})") from None
+
+
+class Category(IntEnum):
+    """What part of the integration a rule looks at; the order is the priority order."""
+
+    CONNECTION = 0
+    CREDENTIALS = 1
+    WEBHOOKS = 2
+    LIVENESS = 3
+    ONBOARDING = 4
+    VERSIONS = 5
+    DATA = 6
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Link:
+    """A page where the fix is done, usually on the store's own wp-admin."""
+
+    title: str
+    url: str
+
+
+#: Evidence values: what JSON can hold.
+EvidenceValue = str | int | float | bool | None | list[Any] | dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem a rule found, written for the merchant and the support engineer."""
+
+    #: One specific line: "Meum plugin 0.9.0 is below the minimum supported 1.0.0".
+    title: str
+    #: Plain language: what it means for the store.
+    detail: str
+    #: None means the rule's default severity.
+    severity: Severity | None = None
+    #: The status fields (and values) the rule judged.
+    evidence: Mapping[str, EvidenceValue] = field(default_factory=dict)
+    #: Ordered, concrete steps that fix it.
+    remediation: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class ValueClasses:
+    """The recognised values of one enumerated field, upper-cased, by class."""
+
+    healthy: frozenset[str] = frozenset()
+    degraded: frozenset[str] = frozenset()
+    bad: frozenset[str] = frozenset()
+
+    def classify(self, value: str | None) -> str:
+        """``missing``, ``healthy``, ``degraded``, ``bad`` or ``unknown`` (case-insensitive)."""
+        if value is None or not value.strip():
+            return "missing"
+        key = value.strip().upper()
+        for name in ("healthy", "degraded", "bad"):
+            if key in getattr(self, name):
+                return name
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a rule may know besides the status."""
+
+    #: The evaluation time (``--now``), timezone-aware UTC.
+    now: datetime
+    policy: VersionPolicy
+    #: Enumerated field name -> its recognised values.
+    values: Mapping[str, ValueClasses] = field(default_factory=dict)
+    #: This rule's options, defaults overlaid with the configuration.
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def classify(self, field_name: str, value: str | None) -> str:
+        """Classify the value of an enumerated field; see :meth:`ValueClasses.classify`."""
+        return self.values.get(field_name, ValueClasses()).classify(value)
+
+
+CheckFunction = Callable[[Status, Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule: identity, documentation, options, and the check function."""
+
+    id: str
+    name: str
+    category: Category
+    severity: Severity
+    check: CheckFunction = field(compare=False)
+    summary: str = ""
+    explanation: str = ""
+    #: Option name -> default value; the configuration may override them per rule.
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    #: Where it came from: "built-in", "plugin <distribution>", or "rules-dir <path>".
+    origin: str = "built-in"
+
+    def documentation(self, options: Mapping[str, Any] | None = None) -> str:
+        """The explanation with ``{option}`` placeholders filled from ``options``."""
+        values = {**self.options, **(options or {})}
+        return _fill(self.explanation, values)
+
+    def describe_summary(self, options: Mapping[str, Any] | None = None) -> str:
+        return _fill(self.summary, {**self.options, **(options or {})})
+
+
+class _Keep(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _fill(text: str, values: Mapping[str, Any]) -> str:
+    try:
+        return text.format_map(_Keep(values))
+    except (ValueError, IndexError, AttributeError):  # braces that were not placeholders
+        return text
+
+
+def rule(
+    *,
+    id: str,
+    name: str,
+    category: Category,
+    severity: Severity,
+    options: Mapping[str, Any] | None = None,
+) -> Callable[[CheckFunction], Rule]:
+    """Make a :class:`Rule` of a check function; its docstring becomes the documentation."""
+
+    def wrap(check: CheckFunction) -> Rule:
+        summary, explanation = split_docstring(check.__doc__ or "")
+        return Rule(
+            id=id,
+            name=name,
+            category=category,
+            severity=severity,
+            check=check,
+            summary=summary,
+            explanation=explanation,
+            options=MappingProxyType(dict(options or {})),
+        )
+
+    return wrap
+
+
+def split_docstring(doc: str) -> tuple[str, str]:
+    """(first line, the rest dedented) of a docstring."""
+    import inspect
+
+    text = inspect.cleandoc(doc)
+    summary, _, rest = text.partition("\n")
+    return summary.strip(), rest.strip()
+
+
+# Helpers rule authors use -------------------------------------------------------------
+
+
+def http_url(url: str | None) -> str | None:
+    """``url`` without a trailing slash when it is an http(s) URL with a host, else None."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url.rstrip("/")
+
+
+def admin_link(status: Status, page: str, title: str) -> tuple[Link, ...]:
+    """A link to ``page`` on the store's wp-admin, or nothing when the site URL is unusable."""
+    site = http_url(status.site_url)
+    if site is None:
+        return ()
+    return (Link(title=title, url=f"{site}/wp-admin/{page}"),)
+
+
+def host_of(url: str | None) -> str | None:
+    """The lower-case host of a URL, without a trailing dot; None when there is none."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return host.rstrip(".").lower() if host else None
+
+
+def iso(value: datetime) -> str:
+    """An ISO 8601 UTC timestamp ending in Z, as every output shows time."""
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def age_text(seconds: float) -> str:
+    """A duration in words a merchant reads at a glance: "3 days", "5 hours", "12 minutes"."""
+    seconds = abs(seconds)
+    # Hours up to two days: "1 day" for 47 hours would hide what matters.
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and (unit != "day" or seconds >= 2 * 86400):
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return "less than a minute"

@@ -1,0 +1,352 @@
+"""Parse a status body into the typed, immutable :class:`Status` model.
+
+Parsing is tolerant, because the Meum documentation fixes neither the enumerations nor the
+error shapes, and a real response may have any field missing, null or of the wrong type:
+
+- a missing or null field becomes ``None`` (``present`` still tells which keys were sent);
+- a field of the wrong type, or a value that does not parse (date-time, URL, UUID), becomes
+  ``None`` and leaves a :class:`ParseProblem` in ``Status.problems``; it never raises;
+- unknown fields are kept in ``Status.extras`` (rules use them, e.g. ``payout_configured``);
+- enumerated strings keep their raw value; rules compare them case-insensitively.
+
+Only a body that is not a JSON object at all raises :class:`~meum_doctor.errors.BadResponse`.
+No I/O happens here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+
+from meum_doctor.errors import BadResponse
+
+#: Deeper nesting than this is refused before Python's own recursion limit is reached.
+MAX_NESTING = 200
+
+STRING_FIELDS = (
+    "status",
+    "connection_status",
+    "health_status",
+    "plugin_version",
+    "wordpress_version",
+    "woocommerce_version",
+    "credential_status",
+    "credential_prefix",
+)
+URL_FIELDS = ("site_url", "webhook_url")
+#: The fields whose values the documentation leaves open; rules compare them case-insensitively.
+ENUM_FIELDS = (
+    "status",
+    "connection_status",
+    "health_status",
+    "credential_status",
+    "webhook_health",
+)
+KNOWN_FIELDS = frozenset(
+    {
+        *STRING_FIELDS,
+        *URL_FIELDS,
+        "issues",
+        "integration_id",
+        "webhook_health",
+        "last_seen_at",
+        "pending_connection_key",
+        "connected",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """A field that was sent but could not be read: its name, what was seen, and why."""
+
+    field: str
+    value: str
+    problem: str
+
+
+@dataclass(frozen=True)
+class PendingKey:
+    """A connect key issued for onboarding and not used yet."""
+
+    key_prefix: str | None
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Status:
+    """One store's integration status, as far as it could be read. Every field may be None."""
+
+    status: str | None = None
+    connection_status: str | None = None
+    health_status: str | None = None
+    issues: tuple[str, ...] = ()
+    integration_id: str | None = None
+    site_url: str | None = None
+    plugin_version: str | None = None
+    wordpress_version: str | None = None
+    woocommerce_version: str | None = None
+    credential_status: str | None = None
+    credential_prefix: str | None = None
+    webhook_health: str | None = None
+    webhook_url: str | None = None
+    last_seen_at: datetime | None = None
+    pending_connection_key: PendingKey | None = None
+    connected: bool | None = None
+    #: Fields the schema does not list, exactly as received.
+    extras: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    #: The whole decoded body, exactly as received.
+    raw: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    #: Every field that was sent but could not be read.
+    problems: tuple[ParseProblem, ...] = ()
+    #: The names of the keys present in the body (with any value, null included).
+    present: frozenset[str] = frozenset()
+
+    @property
+    def is_connected(self) -> bool:
+        """True only when ``connected`` is literally true: the one signal rules key off."""
+        return self.connected is True
+
+
+def decode_json(body: bytes) -> Any:
+    """Decode a JSON body, raising :class:`BadResponse` with a description of what it was."""
+    if not body.strip():
+        raise BadResponse("the status is empty: no JSON body at all")
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadResponse(
+            f"the status is not text (binary data, {len(body)} bytes), so it is not JSON"
+        ) from None
+    if _too_deep(text):
+        raise BadResponse(f"the status is JSON nested more than {MAX_NESTING} levels deep")
+    try:
+        # NaN and Infinity are not JSON; keep them as the strings they were rather than fail.
+        return json.loads(text, parse_constant=str, parse_float=_finite_float)
+    except json.JSONDecodeError as exc:
+        raise BadResponse(f"the status is not valid JSON: {describe_non_json(text, exc)}") from None
+    except (ValueError, RecursionError) as exc:  # e.g. an integer with thousands of digits
+        raise BadResponse(f"the status is not usable JSON ({type(exc).__name__})") from None
+
+
+def _finite_float(text: str) -> float | str:
+    """A JSON number as a float, or its text when it overflows (1e999 would be infinity)."""
+    value = float(text)
+    return value if math.isfinite(value) else text
+
+
+def describe_non_json(text: str, exc: json.JSONDecodeError | None = None) -> str:
+    """Say in a few words what a body that is not JSON looks like."""
+    head = text.lstrip()[:200].lower()
+    if head.startswith(("<!doctype html", "<html")) or "<body" in head or "<title" in head:
+        return "it looks like an HTML page (an error page from a proxy or the server?)"
+    if head.startswith("<"):
+        return "it looks like XML or HTML"
+    if exc is not None and exc.pos >= len(text.rstrip()) and head[:1] in "{[":
+        return "it ends in the middle (truncated)"
+    if exc is not None:
+        return f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+    return "unreadable"
+
+
+def _too_deep(text: str) -> bool:
+    """True when brackets (outside strings) nest deeper than MAX_NESTING."""
+    if text.count("[") + text.count("{") <= MAX_NESTING:
+        return False  # cannot be that deep: skip the character-by-character scan
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def parse(body: bytes) -> Status:
+    """Parse a status body. Raises BadResponse only when it is not a JSON object."""
+    data = decode_json(body)
+    if not isinstance(data, dict):
+        raise BadResponse(
+            f"the status is JSON but not an object (it is {_json_type(data)}); "
+            "expected the WooCommerce status object"
+        )
+    return from_mapping(data)
+
+
+def from_mapping(data: Mapping[str, Any]) -> Status:
+    """Build a Status from an already decoded JSON object."""
+    reader = _Reader(data)
+    values: dict[str, Any] = {name: reader.string(name) for name in STRING_FIELDS}
+    values["webhook_health"] = reader.string("webhook_health")
+    for name in URL_FIELDS:
+        values[name] = reader.url(name)
+    values["integration_id"] = reader.uuid("integration_id")
+    values["issues"] = reader.issues()
+    values["last_seen_at"] = reader.datetime("last_seen_at", data.get("last_seen_at"))
+    values["pending_connection_key"] = reader.pending_key()
+    values["connected"] = reader.boolean("connected")
+    extras = {key: value for key, value in data.items() if key not in KNOWN_FIELDS}
+    return Status(
+        **values,
+        extras=MappingProxyType(extras),
+        raw=MappingProxyType(dict(data)),
+        problems=tuple(reader.problems),
+        present=frozenset(data),
+    )
+
+
+def parse_datetime(text: str) -> datetime:
+    """Parse an ISO 8601 date-time into an aware UTC datetime (no offset means UTC).
+
+    Raises ValueError for anything else, including dates that overflow when moved to UTC.
+    """
+    if len(text) > 64:
+        raise ValueError("too long for a date-time")
+    try:
+        value = datetime.fromisoformat(text.strip())
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("out of range once moved to UTC") from None
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def shorten(value: object, limit: int = 80) -> str:
+    """A short, JSON-like rendering of a value for messages and evidence."""
+    try:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_HOST_RE = re.compile(r"^[^\s/?#@]+$")
+
+
+class _Reader:
+    """Reads fields one by one, collecting problems instead of raising."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self.problems: list[ParseProblem] = []
+
+    def _problem(self, name: str, value: object, why: str) -> None:
+        self.problems.append(ParseProblem(field=name, value=shorten(value), problem=why))
+
+    def _wrong_type(self, name: str, value: object, expected: str) -> None:
+        self._problem(name, value, f"expected {expected}, got {_json_type(value)}")
+
+    def string(self, name: str) -> str | None:
+        value = self.data.get(name)
+        if value is None or isinstance(value, str):
+            return value
+        self._wrong_type(name, value, "a string")
+        return None
+
+    def url(self, name: str) -> str | None:
+        value = self.string(name)
+        if value is None:
+            return None
+        try:
+            parts = urlsplit(value.strip())
+            parts.port  # noqa: B018 - raises ValueError for a port out of range
+        except ValueError:
+            self._problem(name, value, "not a valid URL")
+            return None
+        if not parts.scheme or not parts.hostname or not _HOST_RE.match(parts.hostname):
+            self._problem(name, value, "not an absolute URL with a host")
+            return None
+        return value.strip()
+
+    def uuid(self, name: str) -> str | None:
+        value = self.string(name)
+        if value is None:
+            return None
+        try:
+            uuid.UUID(value)
+        except ValueError:
+            self._problem(name, value, "not a valid UUID")
+            return None
+        return value
+
+    def datetime(self, name: str, value: object) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self._wrong_type(name, value, "an ISO 8601 date-time string")
+            return None
+        try:
+            return parse_datetime(value)
+        except ValueError:
+            self._problem(name, value, "not a valid ISO 8601 date-time")
+            return None
+
+    def boolean(self, name: str) -> bool | None:
+        value = self.data.get(name)
+        if value is None or isinstance(value, bool):
+            return value
+        self._wrong_type(name, value, "true or false")
+        return None
+
+    def issues(self) -> tuple[str, ...]:
+        value = self.data.get("issues")
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self._wrong_type("issues", value, "an array of strings")
+            return ()
+        items = []
+        for index, item in enumerate(value):
+            if isinstance(item, str):
+                items.append(item)
+            else:
+                self._wrong_type(f"issues[{index}]", item, "a string")
+        return tuple(items)
+
+    def pending_key(self) -> PendingKey | None:
+        value = self.data.get("pending_connection_key")
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self._wrong_type("pending_connection_key", value, "an object")
+            return None
+        prefix = value.get("key_prefix")
+        if prefix is not None and not isinstance(prefix, str):
+            self._wrong_type("pending_connection_key.key_prefix", prefix, "a string")
+            prefix = None
+        expires = self.datetime("pending_connection_key.expires_at", value.get("expires_at"))
+        return PendingKey(key_prefix=prefix, expires_at=expires)

@@ -1,0 +1,57 @@
+"""The built-in rules of meum-doctor, one rule a file, each documented by its docstring.
+
+Installed as ``meum_doctor.rules``. The list below is the registration: a rule file that is
+not named here does not run. IDs are stable forever (users put them in configs and
+tickets): retire a rule by removing it, never by reusing its ID.
+
+ID ranges: MD1xx connection, MD2xx versions, MD3xx liveness, MD4xx credentials,
+MD5xx webhooks, MD6xx onboarding, MD9xx data and the tool itself.
+"""
+
+from .md101_not_connected import not_connected
+from .md102_integration_unhealthy import integration_unhealthy
+from .md103_reported_issue import reported_issue
+from .md104_status_inconsistent import status_inconsistent
+from .md105_site_url_not_https import site_url_not_https
+from .md106_payout_not_configured import payout_not_configured
+from .md201_plugin_outdated import plugin_outdated
+from .md202_woocommerce_outdated import woocommerce_outdated
+from .md203_wordpress_outdated import wordpress_outdated
+from .md204_version_unreadable import version_unreadable
+from .md205_woocommerce_needs_newer_wordpress import woocommerce_needs_newer_wordpress
+from .md301_plugin_not_checking_in import plugin_not_checking_in
+from .md302_last_seen_in_future import last_seen_in_future
+from .md401_credentials_invalid import credentials_invalid
+from .md501_webhooks_unhealthy import webhooks_unhealthy
+from .md502_webhook_url_missing import webhook_url_missing
+from .md503_webhook_url_not_https import webhook_url_not_https
+from .md504_webhook_host_mismatch import webhook_host_mismatch
+from .md601_connect_key_expiring import connect_key_expiring
+from .md602_connect_key_leftover import connect_key_leftover
+from .md901_status_field_malformed import status_field_malformed
+from .md902_version_policy_stale import version_policy_stale
+
+RULES = (
+    not_connected,
+    integration_unhealthy,
+    reported_issue,
+    status_inconsistent,
+    site_url_not_https,
+    payout_not_configured,
+    plugin_outdated,
+    woocommerce_outdated,
+    wordpress_outdated,
+    version_unreadable,
+    woocommerce_needs_newer_wordpress,
+    plugin_not_checking_in,
+    last_seen_in_future,
+    credentials_invalid,
+    webhooks_unhealthy,
+    webhook_url_missing,
+    webhook_url_not_https,
+    webhook_host_mismatch,
+    connect_key_expiring,
+    connect_key_leftover,
+    status_field_malformed,
+    version_policy_stale,
+)

@@ -1,0 +1,132 @@
+"""Helpers shared by several built-in rules (not rules themselves; nothing here is registered)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from meum_doctor.plugin import (
+    ComponentPolicy,
+    Context,
+    Finding,
+    Link,
+    Severity,
+    Status,
+    admin_link,
+    parse_version,
+)
+
+PAYMENTS_PAGE = "admin.php?page=wc-settings&tab=checkout"
+PAYMENTS_TITLE = "WooCommerce › Settings › Payments"
+
+
+def payments_link(status: Status) -> tuple[Link, ...]:
+    """The WooCommerce payments settings page, where the Meum plugin is configured."""
+    return admin_link(status, PAYMENTS_PAGE, PAYMENTS_TITLE)
+
+
+def evidence_value(value: object) -> str | bool | None:
+    """A status value as evidence: strings and booleans as they are, anything else as text."""
+    if value is None or isinstance(value, str | bool):
+        return value
+    return str(value)
+
+
+def outdated(
+    component: str,
+    field_name: str,
+    reported: str | None,
+    policy: ComponentPolicy,
+    ctx: Context,
+    update_steps: tuple[str, ...],
+    links: tuple[Link, ...],
+) -> Iterator[Finding]:
+    """The finding of an ``*-outdated`` rule: below minimum (high) or below latest (low).
+
+    A missing or unreadable version yields nothing here: MD204 reports those.
+    """
+    version = parse_version(reported)
+    if version is None:
+        return
+    evidence = {
+        field_name: reported,
+        "policy_minimum": str(policy.minimum),
+        "policy_latest": str(policy.latest),
+        "policy_as_of": ctx.policy.as_of.isoformat(),
+    }
+    if version < policy.minimum:
+        yield Finding(
+            title=f"{component} {reported} is below the minimum supported {policy.minimum}",
+            detail=(
+                f"The store runs {component} {reported}. Versions older than {policy.minimum} "
+                "are no longer supported with Meum and may miss security fixes or break "
+                f"checkout. The latest is {policy.latest}."
+            ),
+            severity=Severity.HIGH,
+            evidence=evidence,
+            remediation=update_steps,
+            links=links,
+        )
+    elif version < policy.latest:
+        yield Finding(
+            title=f"{component} {reported} is behind the latest {policy.latest}",
+            detail=(
+                f"The store runs {component} {reported}; {policy.latest} is available. It is "
+                "still supported, but updating soon keeps the store on fixes and away from "
+                "surprises."
+            ),
+            severity=Severity.LOW,
+            evidence=evidence,
+            remediation=update_steps,
+            links=links,
+        )
+
+
+def health_finding(
+    ctx: Context,
+    status: Status,
+    field_name: str,
+    value: str | None,
+    what: str,
+    severities: dict[str, Severity],
+    steps: tuple[str, ...],
+    links: tuple[Link, ...],
+    missing_only_when_connected: bool = True,
+) -> Iterator[Finding]:
+    """One finding for an enumerated health-like field, by the class of its value.
+
+    ``severities`` maps a class (``bad``, ``degraded``, ``unknown``, ``missing``) to the
+    severity it gets; a class it does not name yields nothing.
+    """
+    cls = ctx.classify(field_name, value)
+    if cls == "healthy" or cls not in severities:
+        return
+    if cls == "missing" and missing_only_when_connected and not status.is_connected:
+        return
+    evidence = {field_name: value}
+    if cls == "missing":
+        title = f"Meum did not report the {what}"
+        detail = (
+            f"The status has no '{field_name}' field, so the {what} cannot be judged. "
+            "That usually means the plugin has not reported it yet."
+        )
+    elif cls == "unknown":
+        title = f"The {what} is {value!r}, a value meum-doctor does not recognise"
+        detail = (
+            f"'{field_name}' is {value!r}. It is neither a known healthy nor a known bad "
+            "value, so it is reported rather than assumed healthy. Support can teach "
+            f"meum-doctor this value in the [values.{field_name}] section of its configuration."
+        )
+    else:
+        title = f"The {what} is {value}"
+        detail = (
+            f"Meum reports the {what} as {value}, which is "
+            f"{'a failing' if cls == 'bad' else 'a degraded'} state."
+        )
+    yield Finding(
+        title=title,
+        detail=detail,
+        severity=severities[cls],
+        evidence=evidence,
+        remediation=steps,
+        links=links,
+    )

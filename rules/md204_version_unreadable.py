@@ -1,0 +1,57 @@
+"""MD204 version-unreadable: a reported version is not a version, or is missing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from meum_doctor.plugin import (
+    Category,
+    Context,
+    Finding,
+    Severity,
+    Status,
+    admin_link,
+    parse_version,
+    rule,
+)
+
+FIELDS = (
+    ("plugin_version", "Meum plugin"),
+    ("woocommerce_version", "WooCommerce"),
+    ("wordpress_version", "WordPress"),
+)
+
+
+@rule(id="MD204", name="version-unreadable", category=Category.VERSIONS, severity=Severity.LOW)
+def version_unreadable(status: Status, ctx: Context) -> Iterator[Finding]:
+    """A version field is not a valid version, or is missing while the store is connected.
+
+    Why it matters: without a readable version, the outdated-version rules (MD201, MD202,
+    MD203, MD205) cannot judge the store, so a risky old version may go unnoticed.
+
+    How to fix: open wp-admin › Dashboard › Updates to see the real versions; reconnecting
+    the Meum plugin makes it report them again.
+    """
+    for field_name, component in FIELDS:
+        value = getattr(status, field_name)
+        if value is None:
+            if not status.is_connected:
+                continue
+            title = f"The store did not report its {component} version"
+        elif parse_version(value) is None:
+            title = f"The {component} version {value!r} is not a valid version"
+        else:
+            continue
+        yield Finding(
+            title=title,
+            detail=(
+                f"meum-doctor cannot tell whether {component} is up to date, so the version "
+                "checks for it were skipped."
+            ),
+            evidence={field_name: value},
+            remediation=(
+                "In wp-admin, open Dashboard › Updates to see the installed versions.",
+                "Reconnect or update the Meum plugin so it reports the versions again.",
+            ),
+            links=admin_link(status, "update-core.php", "Dashboard › Updates"),
+        )

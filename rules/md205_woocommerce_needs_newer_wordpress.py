@@ -1,0 +1,63 @@
+"""MD205 woocommerce-needs-newer-wordpress: WooCommerce requires a newer WordPress."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from meum_doctor.plugin import (
+    Category,
+    Context,
+    Finding,
+    Severity,
+    Status,
+    admin_link,
+    parse_version,
+    rule,
+)
+
+
+@rule(
+    id="MD205",
+    name="woocommerce-needs-newer-wordpress",
+    category=Category.VERSIONS,
+    severity=Severity.HIGH,
+)
+def woocommerce_needs_newer_wordpress(status: Status, ctx: Context) -> Iterator[Finding]:
+    """The installed WooCommerce line requires a newer WordPress than the store runs.
+
+    Why it matters: each WooCommerce release line states the oldest WordPress it works with
+    (for example, WooCommerce 10.8 and later require WordPress 6.9). Below that, parts of
+    WooCommerce, checkout included, may fail. The lines are in the version policy,
+    [policy.woocommerce.requires_wordpress].
+
+    How to fix: back up the site, then update WordPress in wp-admin › Dashboard › Updates.
+    """
+    woocommerce = parse_version(status.woocommerce_version)
+    wordpress = parse_version(status.wordpress_version)
+    if woocommerce is None or wordpress is None:
+        return
+    requirement = ctx.policy.wordpress_required_by(woocommerce)
+    if requirement is None:
+        return
+    line, needed = requirement
+    if wordpress < needed:
+        yield Finding(
+            title=(
+                f"WooCommerce {status.woocommerce_version} needs WordPress {needed} or newer, "
+                f"but the store runs {status.wordpress_version}"
+            ),
+            detail=(
+                f"WooCommerce {line} and later require WordPress {needed}. On an older WordPress, "
+                "WooCommerce, checkout included, may misbehave."
+            ),
+            evidence={
+                "woocommerce_version": status.woocommerce_version,
+                "wordpress_version": status.wordpress_version,
+                "requires_wordpress": str(needed),
+            },
+            remediation=(
+                "Back up the site (most hosts have a one-click backup).",
+                f"In wp-admin, open Dashboard › Updates and update WordPress to {needed} or newer.",
+            ),
+            links=admin_link(status, "update-core.php", "Dashboard › Updates"),
+        )
