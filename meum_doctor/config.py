@@ -80,9 +80,6 @@ def find_config_path(explicit: str | None, env: Mapping[str, str] | None = None)
 
 def load_config(path: str | None) -> Config:
     """The defaults, overlaid with the file at ``path`` (if any), validated."""
-    defaults = tomllib.loads(
-        resources.files("meum_doctor").joinpath("defaults.toml").read_text("utf-8")
-    )
     user: dict[str, Any] = {}
     if path is not None:
         try:
@@ -95,6 +92,14 @@ def load_config(path: str | None) -> Config:
             user = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"configuration file {path} is not valid TOML: {exc}") from None
+    return config_from_mapping(user, path)
+
+
+def config_from_mapping(user: dict[str, Any], path: str | None = None) -> Config:
+    """The defaults overlaid with ``user`` (a decoded configuration table), validated."""
+    defaults = tomllib.loads(
+        resources.files("meum_doctor").joinpath("defaults.toml").read_text("utf-8")
+    )
     return _build(defaults, user, path)
 
 

@@ -150,7 +150,10 @@ def describe_non_json(text: str, exc: json.JSONDecodeError | None = None) -> str
         return "it looks like an HTML page (an error page from a proxy or the server?)"
     if head.startswith("<"):
         return "it looks like XML or HTML"
-    if exc is not None and exc.pos >= len(text.rstrip()) and head[:1] in "{[":
+    ends_early = exc is not None and (
+        exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+    )
+    if ends_early and head[:1] in "{[":
         return "it ends in the middle (truncated)"
     if exc is not None:
         return f"{exc.msg} at line {exc.lineno}, column {exc.colno}"

@@ -54,8 +54,15 @@ def not_connected(status: Status, ctx: Context) -> Iterator[Finding]:
         )
         return
     seen = status.connection_status or "not reported"
+    if healthy_connection:
+        # connection_status says CONNECTED, but "connected" is not true: Meum does not
+        # confirm the store can take payments, which is just as blocking.
+        shown = "not reported" if status.connected is None else "false"
+        title = f"Meum does not confirm the store is connected (connected: {shown})"
+    else:
+        title = f"The store is not connected to Meum (connection status: {seen})"
     yield Finding(
-        title=f"The store is not connected to Meum (connection status: {seen})",
+        title=title,
         detail=(
             "Meum does not consider this store connected, so customers cannot pay with Meum. "
             "The plugin has to be connected again with a new connection key."

@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from meum_doctor.text import visible
+
 SEVERITY_MARKERS = {
     "critical": "[x]",
     "high": "[!]",
@@ -57,5 +59,6 @@ def source_text(source_type: str, location: str) -> str:
 
 
 def raw_json(data: Any) -> str:
-    """The raw status for display: indented, ASCII-only so no character can hide."""
-    return json.dumps(data, indent=2, ensure_ascii=True, sort_keys=False)
+    """The raw status for display: indented; characters that could hide or reorder text
+    are shown as escapes, the rest (accents, scripts) as themselves."""
+    return visible(json.dumps(data, indent=2, ensure_ascii=False))

@@ -1,0 +1,182 @@
+"""The status parser: tolerant of everything but a body that is not a JSON object."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from meum_doctor.errors import BadResponse
+from meum_doctor.status import KNOWN_FIELDS, Status, parse
+
+DOCUMENTED = {
+    "status": "CONNECTED",
+    "connection_status": "CONNECTED",
+    "health_status": "HEALTHY",
+    "issues": ["<string>"],
+    "integration_id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+    "site_url": "https://shop.example",
+    "plugin_version": "<string>",
+    "wordpress_version": "<string>",
+    "woocommerce_version": "<string>",
+    "credential_status": "<string>",
+    "credential_prefix": "<string>",
+    "webhook_health": "<string>",
+    "webhook_url": "https://shop.example/wp-json/meum/v1/webhook",
+    "last_seen_at": "2023-11-07T05:31:56Z",
+    "pending_connection_key": {"key_prefix": "<string>", "expires_at": "2023-11-07T05:31:56Z"},
+    "connected": True,
+}
+
+
+def load(data: object) -> Status:
+    return parse(json.dumps(data).encode())
+
+
+def test_documented_example_parses_completely() -> None:
+    status = load(DOCUMENTED)
+    assert status.problems == ()
+    assert status.connected is True and status.is_connected
+    assert status.issues == ("<string>",)
+    assert status.last_seen_at == datetime(2023, 11, 7, 5, 31, 56, tzinfo=UTC)
+    assert status.pending_connection_key is not None
+    assert status.pending_connection_key.key_prefix == "<string>"
+    assert status.extras == {}
+    assert status.present == frozenset(DOCUMENTED)
+
+
+def test_every_field_null_is_absent_without_problems() -> None:
+    status = load(dict.fromkeys(DOCUMENTED))
+    assert status.problems == ()
+    assert status.connected is None and not status.is_connected
+    assert status.issues == () and status.pending_connection_key is None
+    assert status.present == frozenset(DOCUMENTED)
+
+
+def test_empty_object() -> None:
+    status = load({})
+    assert status == Status(raw={}, extras={})
+    assert status.present == frozenset()
+
+
+WRONG_TYPES = {
+    "status": 1,
+    "connection_status": ["CONNECTED"],
+    "health_status": {"x": 1},
+    "issues": "one issue",
+    "integration_id": 42,
+    "site_url": 3.5,
+    "plugin_version": 1.2,
+    "wordpress_version": True,
+    "woocommerce_version": [],
+    "credential_status": False,
+    "credential_prefix": 7,
+    "webhook_health": {},
+    "webhook_url": ["https://x.example"],
+    "last_seen_at": 1700000000,
+    "pending_connection_key": "key",
+    "connected": "true",
+}
+
+
+@pytest.mark.parametrize("field", sorted(WRONG_TYPES))
+def test_each_wrong_type_is_a_problem_not_an_exception(field: str) -> None:
+    status = load({**DOCUMENTED, field: WRONG_TYPES[field]})
+    assert [p.field for p in status.problems] == [field]
+    assert status.problems[0].problem.startswith("expected ")
+    value = getattr(status, field)
+    assert value in (None, ())
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "why"),
+    [
+        ("integration_id", "not-a-uuid", "not a valid UUID"),
+        ("site_url", "shop.example", "not an absolute URL with a host"),
+        ("webhook_url", "https://", "not an absolute URL with a host"),
+        ("site_url", "https://shop.example:99999/", "not a valid URL"),
+        ("last_seen_at", "yesterday", "not a valid ISO 8601 date-time"),
+        ("last_seen_at", "2026-13-01T00:00:00Z", "not a valid ISO 8601 date-time"),
+    ],
+)
+def test_unparseable_values_are_problems(field: str, value: str, why: str) -> None:
+    status = load({field: value})
+    assert [(p.field, p.value, p.problem) for p in status.problems] == [(field, value, why)]
+    assert getattr(status, field) is None
+
+
+def test_problems_inside_lists_and_objects_name_the_path() -> None:
+    status = load({"issues": ["fine", 3, None], "pending_connection_key": {"key_prefix": 9,
+                                                                          "expires_at": "soon"}})
+    assert [p.field for p in status.problems] == [
+        "issues[1]",
+        "issues[2]",
+        "pending_connection_key.key_prefix",
+        "pending_connection_key.expires_at",
+    ]
+    assert status.issues == ("fine",)
+
+
+def test_extra_fields_are_kept() -> None:
+    status = load({**DOCUMENTED, "payout_configured": False, "integration_public_id": "int_abc"})
+    assert status.extras == {"payout_configured": False, "integration_public_id": "int_abc"}
+    assert status.raw["payout_configured"] is False
+    assert not set(status.extras) & KNOWN_FIELDS
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-28T12:00:00Z", datetime(2026, 11, 28, 12, tzinfo=UTC)),
+        ("2026-11-28T13:30:00+01:30", datetime(2026, 11, 28, 12, tzinfo=UTC)),
+        ("2026-11-28T07:00:00-05:00", datetime(2026, 11, 28, 12, tzinfo=UTC)),
+        ("2026-11-28T12:00:00", datetime(2026, 11, 28, 12, tzinfo=UTC)),
+        ("2026-11-28T12:00:00.123456Z", datetime(2026, 11, 28, 12, 0, 0, 123456, tzinfo=UTC)),
+    ],
+)
+def test_datetimes_are_aware_utc(text: str, expected: datetime) -> None:
+    value = load({"last_seen_at": text}).last_seen_at
+    assert value == expected
+    assert value is not None and value.utcoffset() == timedelta(0)
+    assert value.tzinfo in (UTC, timezone.utc)
+
+
+def test_far_dates_that_overflow_are_problems() -> None:
+    status = load({"last_seen_at": "9999-12-31T23:59:59-23:59"})
+    assert [p.field for p in status.problems] == ["last_seen_at"]
+
+
+def test_enumerated_values_keep_their_raw_case() -> None:
+    assert load({"health_status": "Degraded"}).health_status == "Degraded"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n", "empty"),
+        (b"[1, 2]", "not an object (it is an array)"),
+        (b'"text"', "not an object (it is a string)"),
+        (b"null", "not an object (it is null)"),
+        (b"<!DOCTYPE html><html><body>502 Bad Gateway</body></html>", "HTML page"),
+        (b'{"status": "CONN', "truncated"),
+        (b"\xff\xfe\x00garbage", "not text"),
+        (b"{" * 300 + b"}" * 300, "nested more than"),
+        (b"[" * 10000 + b"]" * 10000, "nested more than"),
+        (b'{"a": ' + b"9" * 5000 + b"}", "not usable JSON"),
+    ],
+)
+def test_bodies_that_are_not_objects_raise_bad_response(body: bytes, message: str) -> None:
+    with pytest.raises(BadResponse, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse(body)
+
+
+def test_nan_and_overflowing_numbers_do_not_break_later_serialisation() -> None:
+    status = parse(b'{"a": NaN, "b": 1e999, "c": 1.5}')
+    assert status.extras == {"a": "NaN", "b": "1e999", "c": 1.5}
+    json.dumps(dict(status.raw), allow_nan=False)
+
+
+def test_utf8_bom_is_accepted() -> None:
+    assert parse(b"\xef\xbb\xbf" + json.dumps({"status": "X"}).encode()).status == "X"
