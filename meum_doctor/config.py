@@ -228,7 +228,11 @@ def _policy(defaults: dict[str, Any], user: object, check: _Checker) -> VersionP
         components[name] = ComponentPolicy(latest=latest, minimum=minimum)
         if name == "woocommerce":
             key = "policy.woocommerce.requires_wordpress"
-            lines = check.table(merged.get("requires_wordpress", {}), key, None)
+            # Lines are added to (or override) the bundled ones, not replacing the table.
+            lines = {
+                **defaults[name].get("requires_wordpress", {}),
+                **check.table(table.get("requires_wordpress", {}), key, None),
+            }
             for line, wordpress in lines.items():
                 requires[check.version(line, f"{key} (release line)")] = check.version(
                     wordpress, f"{key}.{line}"

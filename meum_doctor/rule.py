@@ -256,5 +256,10 @@ def age_text(seconds: float) -> str:
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= size and (unit != "day" or seconds >= 2 * 86400):
             count = int(seconds // size)
-            return f"{count} {unit}{'s' if count != 1 else ''}"
+            text = f"{count} {unit}{'s' if count != 1 else ''}"
+            minutes = int(seconds % 3600 // 60)
+            if unit == "hour" and count < 10 and minutes:
+                # "1 hour" for 1 h 50 min misleads when a key is about to expire.
+                text += f" {minutes} minute{'s' if minutes != 1 else ''}"
+            return text
     return "less than a minute"

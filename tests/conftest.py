@@ -78,3 +78,11 @@ def assert_one_line_error(result: Result) -> None:
     lines = [line for line in result.err.splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith("meum-doctor: error: ")]
     assert len(errors) == 1, result.err
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite the golden report files in tests/golden instead of comparing with them.",
+    )

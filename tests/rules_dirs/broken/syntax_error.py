@@ -1,0 +1,4 @@
+"""A rules file with a syntax error."""
+
+def broken(:
+    pass

@@ -1,0 +1,179 @@
+"""Configuration: every documented key, and a clear exit 2 naming the key for every mistake."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from packaging.version import Version
+
+from conftest import EXAMPLES, NOW, assert_one_line_error
+from meum_doctor.config import find_config_path, load_config
+from meum_doctor.rule import Severity
+
+FULL = """
+fail_on = "medium"
+select = ["MD1", "MD2", "MD5"]
+ignore = ["MD104"]
+
+[values.health_status]
+healthy = ["HEALTHY", "GREEN"]
+degraded = ["AMBER"]
+bad = ["RED"]
+
+[values.webhook_health]
+bad = ["BROKEN"]
+
+[policy]
+as_of = 2026-11-20
+
+[policy.meum_plugin]
+latest = "1.3.0"
+minimum = "1.1.0"
+
+[policy.woocommerce]
+latest = "11.2"
+minimum = "9.5"
+
+[policy.woocommerce.requires_wordpress]
+"11.2" = "7.0"
+
+[policy.wordpress]
+latest = "7.2"
+minimum = "7.0"
+
+[rules.MD301]
+severity = "critical"
+medium_after_hours = 12
+high_after_hours = 36
+"""
+
+
+def write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "meum-doctor.toml"
+    path.write_text(text)
+    return str(path)
+
+
+def test_every_documented_key_is_read(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, FULL))
+    assert config.fail_on is Severity.MEDIUM
+    assert config.select == ("MD1", "MD2", "MD5") and config.ignore == ("MD104",)
+    assert config.values["health_status"].classify("green") == "healthy"
+    assert config.values["health_status"].classify("amber") == "degraded"
+    assert config.values["health_status"].classify("DEGRADED") == "unknown"  # replaced list
+    assert config.values["webhook_health"].classify("broken") == "bad"
+    assert config.values["webhook_health"].classify("HEALTHY") == "healthy"  # defaults kept
+    policy = config.policy
+    assert policy.as_of == date(2026, 11, 20)
+    assert (policy.meum_plugin.latest, policy.meum_plugin.minimum) == (Version("1.3"), Version("1.1"))
+    assert policy.woocommerce.minimum == Version("9.5")
+    assert policy.wordpress.latest == Version("7.2")
+    assert policy.woocommerce_requires_wordpress[Version("11.2")] == Version("7.0")
+    assert policy.woocommerce_requires_wordpress[Version("10.8")] == Version("6.9")  # kept
+    assert config.rules["MD301"]["severity"] == "critical"
+
+
+def test_defaults_without_a_file() -> None:
+    config = load_config(None)
+    assert config.fail_on is Severity.HIGH
+    assert config.policy.as_of == date(2026, 11, 1)
+    assert str(config.policy.woocommerce.latest) == "11.1.2"
+    assert str(config.policy.wordpress.minimum) == "6.9"
+    assert str(config.policy.meum_plugin.latest) == "1.2.0"
+
+
+def test_config_found_by_env_then_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert find_config_path(None, {}) is None
+    (tmp_path / "meum-doctor.toml").write_text("")
+    assert find_config_path(None, {}) == "meum-doctor.toml"
+    assert find_config_path(None, {"MEUM_DOCTOR_CONFIG": "other.toml"}) == "other.toml"
+    assert find_config_path("explicit.toml", {"MEUM_DOCTOR_CONFIG": "other.toml"}) == "explicit.toml"
+
+
+def test_config_applies_in_check(tmp_path: Path, run: Any) -> None:
+    path = write(tmp_path, FULL)
+    result = run(["check", "--config", path, "--input", str(EXAMPLES / "degraded.json"),
+                  "--now", NOW, "-f", "json"])
+    report = json.loads(result.out)
+    rules = {f["rule"] for f in report["findings"]}
+    assert rules <= {r for r in rules if r[:3] in ("MD1", "MD2", "MD5")}
+    assert "MD301" not in rules  # not selected
+    assert report["fail_on"] == "medium"
+
+
+def test_severity_override_and_thresholds(tmp_path: Path, run: Any) -> None:
+    path = write(tmp_path, '[rules.MD301]\nseverity = "critical"\nmedium_after_hours = 1\n')
+    result = run(["check", "--config", path, "--input", str(EXAMPLES / "degraded.json"),
+                  "--now", NOW, "-f", "json", "--select", "MD301"])
+    findings = json.loads(result.out)["findings"]
+    assert [(f["rule"], f["severity"]) for f in findings] == [("MD301", "critical")]
+    assert json.loads(result.out)["verdict"] == "critical"
+
+
+def test_explain_fills_in_configured_thresholds(tmp_path: Path, run: Any) -> None:
+    path = write(tmp_path, "[rules.MD301]\nmedium_after_hours = 12\n")
+    result = run(["explain", "md301", "--config", path])
+    assert result.code == 0
+    assert "more than 12 hours" in result.out
+    assert "medium_after_hours = 12" in result.out
+    assert "{" not in result.out
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("colour = 'red'\n", "colour: unknown key"),
+        ("fail_on = 'sometimes'\n", "fail_on: must be one of"),
+        ("fail_on = 3\n", "fail_on: must be one of"),
+        ("select = 'MD1'\n", "select: must be a list of strings"),
+        ("ignore = ['webhooks']\n", "ignore: 'webhooks' is not a rule ID"),
+        ("[values.mood]\nhealthy = ['OK']\n", "values.mood: unknown key"),
+        ("[values.health_status]\ngood = ['OK']\n", "values.health_status.good: unknown key"),
+        ("[values.health_status]\nbad = 'DOWN'\n", "values.health_status.bad: must be a list"),
+        ("[policy.wordpress]\nlatest = 'seven'\n", "policy.wordpress.latest: 'seven' is not a valid version"),
+        ("[policy.wordpress]\nminimum = 6.9\n", "policy.wordpress.minimum: must be a version string"),
+        ("[policy.wordpress]\nminimum = '8.0'\n", "policy.wordpress: minimum 8.0 is newer than latest"),
+        ("[policy.joomla]\nlatest = '1'\n", "policy.joomla: unknown key"),
+        ("[policy.meum_plugin]\nrequires_wordpress = {}\n", "policy.meum_plugin.requires_wordpress: unknown key"),
+        ("[policy]\nas_of = 'last week'\n", "policy.as_of: 'last week' is not a date"),
+        ("[policy.woocommerce.requires_wordpress]\n'x' = '6.0'\n", "'x' is not a valid version"),
+        ("[rules.MD999]\nseverity = 'low'\n", "rules.MD999: no rule has this ID"),
+        ("[rules.MD301]\nseverity = 'urgent'\n", "rules.MD301.severity: must be one of"),
+        ("[rules.MD301]\nhigh_after_hours = '72'\n", "rules.MD301.high_after_hours: must be an integer, not a string"),
+        ("[rules.MD301]\nhigh_after_hours = -1\n", "rules.MD301.high_after_hours: must not be negative"),
+        ("[rules.MD301]\nwhen = 1\n", "rules.MD301.when: unknown option for MD301"),
+        ("[rules]\nMD301 = 1\n", "rules.MD301: must be a table"),
+        ("fail_on = \n", "is not valid TOML"),
+    ],
+)
+def test_config_mistakes_exit_2_naming_the_key(tmp_path: Path, run: Any, text: str, key: str) -> None:
+    path = write(tmp_path, text)
+    result = run(["check", "--config", path, "--demo", "healthy"])
+    assert result.code == 2, result.err
+    assert_one_line_error(result)
+    assert key in result.err
+
+
+def test_missing_config_file(run: Any, tmp_path: Path) -> None:
+    result = run(["check", "--config", str(tmp_path / "nope.toml"), "--demo"])
+    assert result.code == 2
+    assert "does not exist" in result.err
+
+
+def test_config_from_environment(run: Any, tmp_path: Path) -> None:
+    path = write(tmp_path, "colour = 1\n")
+    result = run(["check", "--demo", "healthy"], env={"MEUM_DOCTOR_CONFIG": path})
+    assert result.code == 2 and "colour" in result.err
+
+
+def test_cli_select_replaces_and_ignore_adds(tmp_path: Path, run: Any) -> None:
+    path = write(tmp_path, "select = ['MD2']\nignore = ['MD203']\n")
+    result = run(["check", "--config", path, "--input", str(EXAMPLES / "degraded.json"), "--now",
+                  NOW, "-f", "json", "--select", "MD2", "--select", "MD5", "--ignore", "MD205"])
+    rules = [f["rule"] for f in json.loads(result.out)["findings"]]
+    assert sorted(rules) == ["MD201", "MD202", "MD501"]
