@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -37,7 +37,7 @@ class Result:
 @pytest.fixture
 def run(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Any]:
+) -> Any:
     """Run ``meum-doctor ARGS`` in process through the real entry point ``main``."""
     monkeypatch.delenv("MEUM_API_KEY", raising=False)
     monkeypatch.delenv("MEUM_API_BASE_URL", raising=False)
@@ -61,7 +61,7 @@ def run(
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 
-    yield invoke
+    return invoke
 
 
 def example_bytes(name: str) -> bytes:

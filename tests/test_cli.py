@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import EXAMPLES, NOW, SECRET_KEY, assert_one_line_error, example_bytes
 
 

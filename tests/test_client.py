@@ -13,10 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from conftest import NOW, SECRET_KEY, Result, assert_one_line_error, example_bytes
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
-
-from conftest import NOW, SECRET_KEY, Result, assert_one_line_error, example_bytes
 
 PATH = "/v1/integration/woocommerce/status"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import EXAMPLES, NOW, assert_one_line_error
 from packaging.version import Version
 
-from conftest import EXAMPLES, NOW, assert_one_line_error
 from meum_doctor.config import find_config_path, load_config
 from meum_doctor.rule import Severity
 
@@ -177,3 +177,9 @@ def test_cli_select_replaces_and_ignore_adds(tmp_path: Path, run: Any) -> None:
                   NOW, "-f", "json", "--select", "MD2", "--select", "MD5", "--ignore", "MD205"])
     rules = [f["rule"] for f in json.loads(result.out)["findings"]]
     assert sorted(rules) == ["MD201", "MD202", "MD501"]
+
+
+def test_the_example_configuration_is_valid(run: Any) -> None:
+    path = Path(__file__).parent.parent / "examples" / "meum-doctor.toml"
+    result = run(["check", "--config", str(path), "--demo", "healthy", "--now", NOW])
+    assert result.code == 0, result.err

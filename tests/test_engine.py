@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import EXAMPLES, NOW, assert_one_line_error
+from meum_doctor.rules import RULES
+
 from meum_doctor.engine import discover, select
 from meum_doctor.errors import RuleLoadError, UsageError
-from meum_doctor.rules import RULES
 
 DIRS = Path(__file__).parent / "rules_dirs"
 

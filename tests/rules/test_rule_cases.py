@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from meum_doctor.rules import RULES
 
 from meum_doctor.config import config_from_mapping, rule_settings
 from meum_doctor.engine import Evaluation, discover, evaluate
-from meum_doctor.rules import RULES
 from meum_doctor.status import from_mapping, parse_datetime
 
 CASES = Path(__file__).parent / "cases"
