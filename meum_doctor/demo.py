@@ -16,14 +16,16 @@ import time
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meum_doctor.errors import UsageError
 from meum_doctor.sources import RawStatus
 from meum_doctor.status import parse_datetime
+
+if TYPE_CHECKING:
+    from http.server import BaseHTTPRequestHandler
 
 EXAMPLE_EPOCH = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 DEFAULT_EXAMPLE = "degraded"
@@ -89,6 +91,9 @@ class ExampleApi:
     """
 
     def __init__(self, statuses: Mapping[str, bytes], *, delay: float = 0.0) -> None:
+        # http.server pulls in ssl; only a running demo should pay for that.
+        from http.server import ThreadingHTTPServer
+
         self.statuses = dict(statuses)
         self.delay = delay
         self.requests = 0
@@ -122,6 +127,8 @@ class ExampleApi:
 
 
 def _make_handler(api: ExampleApi) -> type[BaseHTTPRequestHandler]:
+    from http.server import BaseHTTPRequestHandler
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as a real API does
         server_version = "meum-example-api"

@@ -1,0 +1,69 @@
+"""Start-up discipline, proven without timing: what each command imports.
+
+Each command runs in a fresh interpreter; at exit it writes the names of the loaded
+modules, and the heavy ones must be absent where the command does not need them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, NOW
+
+PROBE = """
+import atexit, json, sys
+out = sys.argv[1]
+atexit.register(lambda: open(out, "w").write(json.dumps(sorted(sys.modules))))
+sys.argv = ["meum-doctor", *sys.argv[2:]]
+from meum_doctor.cli import main
+main()
+"""
+
+
+def modules_after(tmp_path: Path, *args: str) -> set[str]:
+    out = tmp_path / "modules.json"
+    subprocess.run([sys.executable, "-c", PROBE, str(out), *args], capture_output=True,
+                   timeout=60, check=False)
+    return set(json.loads(out.read_text()))
+
+
+def heavy(modules: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules} & {"httpx", "httpcore", "jinja2", "anyio", "ssl"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--version"],
+        ["--help"],
+        ["check", "--help"],
+        ["rules"],
+        ["explain", "MD301"],
+        ["examples"],
+    ],
+)
+def test_light_commands_import_neither_httpx_nor_jinja2(tmp_path: Path, args: list[str]) -> None:
+    assert heavy(modules_after(tmp_path, *args)) == set()
+
+
+def test_version_does_not_even_load_the_rules(tmp_path: Path) -> None:
+    loaded = modules_after(tmp_path, "--version")
+    assert not {m for m in loaded if m.startswith(("meum_doctor.rules", "packaging", "tomllib"))}
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_check_from_a_file_does_not_import_httpx(tmp_path: Path, fmt: str) -> None:
+    loaded = modules_after(tmp_path, "check", "--input", str(EXAMPLES / "degraded.json"),
+                           "--now", NOW, "-f", fmt)
+    assert heavy(loaded) == set()
+    assert "meum_doctor.report" in loaded  # it really ran
+
+
+def test_html_from_a_file_imports_jinja2_but_not_httpx(tmp_path: Path) -> None:
+    loaded = modules_after(tmp_path, "check", "--input", str(EXAMPLES / "degraded.json"),
+                           "--now", NOW, "-f", "html")
+    assert heavy(loaded) == {"jinja2"}

@@ -1,0 +1,35 @@
+"""Packaging: rules/, templates/ and examples/ live inside the installed package."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from importlib import resources
+
+import pytest
+
+import meum_doctor
+
+
+def test_data_is_inside_the_package() -> None:
+    assert resources.files("meum_doctor.rules").joinpath("md101_not_connected.py").is_file()
+    assert resources.files("meum_doctor.templates").joinpath("report.html.j2").is_file()
+    assert resources.files("meum_doctor.examples").joinpath("degraded.json").is_file()
+    assert resources.files("meum_doctor").joinpath("defaults.toml").is_file()
+
+
+@pytest.mark.parametrize("name", ["rules", "templates", "examples"])
+def test_nothing_generic_is_importable_at_top_level(name: str) -> None:
+    spec = importlib.util.find_spec(name)
+    # In a source checkout the repository itself may be on sys.path; an installed wheel
+    # must never provide these names.
+    assert spec is None or "site-packages" not in (spec.origin or "")
+
+
+@pytest.mark.skipif(not os.environ.get("MEUM_DOCTOR_EXPECT_WHEEL"),
+                    reason="only where CI installed the wheel (MEUM_DOCTOR_EXPECT_WHEEL=1)")
+def test_tests_run_against_the_installed_wheel() -> None:
+    package = os.path.dirname(meum_doctor.__file__)
+    assert "site-packages" in package
+    rules = resources.files("meum_doctor.rules")
+    assert str(rules).startswith(package)
