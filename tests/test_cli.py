@@ -229,11 +229,14 @@ def test_docs_rules_reference_is_up_to_date(run: Any) -> None:
 
 
 def _subprocess(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    # Run outside the repository: "python -m" puts the working folder first on sys.path, and
+    # the repository's meum_doctor/ (without rules/) would shadow the installed package.
     return subprocess.run(
         [sys.executable, "-m", "meum_doctor", *args],
         capture_output=True, text=True, timeout=60,
         env={**os.environ, **(env or {})},
         check=False,
+        cwd=Path(__file__).parent,
     )
 
 

@@ -26,8 +26,9 @@ main()
 
 def modules_after(tmp_path: Path, *args: str) -> set[str]:
     out = tmp_path / "modules.json"
+    # cwd: not the repository, whose meum_doctor/ (without rules/) would shadow the install.
     subprocess.run([sys.executable, "-c", PROBE, str(out), *args], capture_output=True,
-                   timeout=60, check=False)
+                   timeout=60, check=False, cwd=tmp_path)
     return set(json.loads(out.read_text()))
 
 
