@@ -346,22 +346,28 @@ def _parse_now(text: str | None) -> datetime:
 def _setup_logging(verbose: bool, debug: bool) -> None:
     import logging
 
-    class Scrubbing(logging.Formatter):
-        def format(self, record: logging.LogRecord) -> str:
-            return _scrub(super().format(record))
+    class StderrHandler(logging.Handler):
+        """Writes to whatever sys.stderr is when a record comes, through the key scrubber."""
 
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(Scrubbing("meum-doctor: %(levelname)s: %(message)s"))
+        def emit(self, record: logging.LogRecord) -> None:
+            try:
+                sys.stderr.write(_scrub(self.format(record)) + "\n")
+            except Exception:  # logging must never take the run down
+                self.handleError(record)
+
+    handler = StderrHandler()
+    handler.setFormatter(logging.Formatter("meum-doctor: %(levelname)s: %(message)s"))
     logger = logging.getLogger("meum_doctor")
     logger.handlers[:] = [handler]
     logger.propagate = False
     logger.setLevel(logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING)
-    if debug:
-        # httpx and httpcore log requests at DEBUG; their records pass the same scrubber.
-        for name in ("httpx", "httpcore"):
-            other = logging.getLogger(name)
-            other.handlers[:] = [handler]
-            other.setLevel(logging.DEBUG)
+    # httpx and httpcore log requests at DEBUG: shown (through the same scrubber) only with
+    # --debug, and set either way so one run's choice never leaks into the next.
+    for name in ("httpx", "httpcore"):
+        other = logging.getLogger(name)
+        other.handlers[:] = [handler] if debug else []
+        other.propagate = not debug
+        other.setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
 def _print_examples() -> None:

@@ -308,6 +308,12 @@ def exception_error(exc: httpx.HTTPError, url: str, timeout: float) -> StatusUna
             f"cannot connect to {host} ({_short_reason(text)}): check the network, "
             "--base-url and any proxy settings"
         )
+    elif isinstance(exc, httpx.RemoteProtocolError) and _is_not_http(text):
+        retryable = False
+        error = NetworkError(
+            f"the server at {host} did not answer in HTTP (is --base-url the right address "
+            "and port?)"
+        )
     elif isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
         error = NetworkError(
             f"the connection to {host} broke before the whole answer arrived "
@@ -343,6 +349,11 @@ def _tls_reason(text: str) -> str:
     if "WRONG_VERSION_NUMBER" in text:
         return "the server does not speak HTTPS on that port"
     return "the TLS handshake failed"
+
+
+def _is_not_http(text: str) -> bool:
+    lowered = text.lower()
+    return "illegal status line" in lowered or "invalid http" in lowered or "malformed" in lowered
 
 
 def _is_dns(text: str) -> bool:

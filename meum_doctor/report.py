@@ -11,6 +11,7 @@ any renderer sees it. Renderers decide nothing: every choice is made here.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,6 +25,12 @@ from meum_doctor.sources import RawStatus
 from meum_doctor.status import ParseProblem, Status
 
 SCHEMA_VERSION = 1
+#: Caps on the texts of a finding, so a hostile or broken API cannot make a report enormous
+#: (the raw status, itself capped at 1 MiB by the client, still shows everything received).
+TITLE_LIMIT = 300
+DETAIL_LIMIT = 2000
+STEP_LIMIT = 1000
+EVIDENCE_LIMIT = 500
 VERDICT_TEXT = {
     "critical": "payments are blocked or at risk now",
     "attention": "problems need attention",
@@ -113,6 +120,22 @@ class Report:
         return tuple(f for f in self.findings if f.severity >= self.hidden_below)
 
 
+def cap(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
+def _cap_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return cap(value, EVIDENCE_LIMIT)
+    if isinstance(value, list | dict):
+        text = json.dumps(value, ensure_ascii=False)
+        return value if len(text) <= EVIDENCE_LIMIT else cap(text, EVIDENCE_LIMIT)
+    return value
+
+
 def fingerprint(body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
@@ -151,12 +174,17 @@ def build_report(
             name=item.rule.name,
             category=item.rule.category.label,
             severity=item.severity,
-            title=redactor.text(item.finding.title),
-            detail=redactor.text(item.finding.detail),
-            evidence=redactor.data(dict(item.finding.evidence)),
-            remediation=tuple(redactor.text(step) for step in item.finding.remediation),
+            title=cap(redactor.text(item.finding.title), TITLE_LIMIT),
+            detail=cap(redactor.text(item.finding.detail), DETAIL_LIMIT),
+            evidence={
+                cap(str(name), EVIDENCE_LIMIT): _cap_value(value)
+                for name, value in redactor.data(dict(item.finding.evidence)).items()
+            },
+            remediation=tuple(
+                cap(redactor.text(step), STEP_LIMIT) for step in item.finding.remediation
+            ),
             links=tuple(
-                Link(title=redactor.text(link.title), url=redactor.text(link.url))
+                Link(title=cap(redactor.text(link.title), TITLE_LIMIT), url=redactor.text(link.url))
                 for link in item.finding.links
             ),
         )
@@ -180,7 +208,12 @@ def build_report(
         counts=counts,
         findings=findings,
         rule_errors=tuple(
-            RuleError(f.rule.id, f.rule.name, redactor.text(f.error), redactor.text(f.traceback))
+            RuleError(
+                f.rule.id,
+                f.rule.name,
+                cap(redactor.text(f.error), STEP_LIMIT),
+                redactor.text(f.traceback),
+            )
             for f in evaluation.failures
         ),
         rules=tuple(RuleInfo(r.id, r.name, r.origin) for r in rules),

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from meum_doctor.cli import main
+from meum_doctor.troubleshooting import find
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -59,6 +60,12 @@ def run(
         else:  # pragma: no cover - main always exits
             code = -1
         captured = capsys.readouterr()
+        for line in captured.err.splitlines():
+            # Every error any test provokes must be one the troubleshooting guide documents.
+            if line.startswith("meum-doctor: error: "):
+                entry = find(line.removeprefix("meum-doctor: error: "))
+                assert entry is not None, f"undocumented error (add it to troubleshooting.py): {line}"
+                assert entry.exit_code == code, (line, code)
         return Result(code, captured.out, captured.err)
 
     return invoke

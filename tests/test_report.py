@@ -219,3 +219,26 @@ def test_redact_is_consistent_and_masks_to_four_characters(run: Any) -> None:
 def test_without_redact_the_store_is_shown(run: Any) -> None:
     result = run(["check", "--demo", "staging-takeover", "-f", "json"])
     assert "fernhill-garden.example" in result.out
+
+
+# Resource bounds ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
+def test_reports_stay_bounded_for_enormous_strings(run: Any, tmp_path: Path, fmt: str) -> None:
+    status = json.loads((REPO / "examples" / "degraded.json").read_text())
+    status["issues"] = ["x" * 300_000] + [f"issue {n}" for n in range(5_000)]
+    status["health_status"] = "W" * 100_000
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(status))
+    size = path.stat().st_size
+    result = run(["check", "--input", str(path), "--now", NOW, "-f", fmt, "-v"])
+    assert result.code == 1
+    # The raw status is shown once; findings add little on top of it.
+    assert len(result.out) < size * 1.2 + 100_000
+    if fmt == "json":
+        report = json.loads(result.out)
+        issues = [f for f in report["findings"] if f["rule"] == "MD103"]
+        assert len(issues) == 21  # 20 one by one, then "and N more"
+        assert issues[-1]["title"] == "Meum reports 4981 more problems, not listed one by one"
+        assert len(issues[0]["detail"]) < 2100 and "more characters" in issues[0]["detail"]
