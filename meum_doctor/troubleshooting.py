@@ -36,112 +36,276 @@ class Entry:
 
 GUIDE = (
     # exit 2: usage and configuration -----------------------------------------------------
-    Entry(2, "no status to check", "No source was given.",
-          "Set MEUM_API_KEY (or pass --api-key), or use --input FILE or --demo."),
-    Entry(2, "choose one source of status, not <a> and <b>", "Two sources were given.",
-          "Keep one of --api-key, --input and --demo."),
-    Entry(2, "no bundled example called <name>", "--demo names no bundled example.",
-          "`meum-doctor examples` lists them."),
-    Entry(2, "the API key <problem>", "The key is empty or has spaces, line breaks, control "
-          "or non-ASCII characters (the message says which; it never shows the key).",
-          "Copy the store's whole sk_live_ key again from the Meum dashboard."),
-    Entry(2, "refusing to send the API key over plain http:// to <host>",
-          "--base-url is http:// and not a local test server.", "Use https://."),
-    Entry(2, "the API base URL <problem>", "--base-url (or MEUM_API_BASE_URL) is not an "
-          "http(s) URL with a host, or holds a user name or password.",
-          "Use the API's address, like https://api.meum.io."),
-    Entry(2, "configuration file <path>", "The configuration file is missing, unreadable, "
-          "not TOML, or a key in it is unknown or has a wrong value (the key is named).",
-          "Fix the named key; examples/meum-doctor.toml shows every key."),
-    Entry(2, "rule plugin <name> (<entry point>, from <distribution>) failed to import",
-          "An installed rule plugin is broken.", "Upgrade or uninstall the named package."),
-    Entry(2, "rules file <path> failed to load", "A file in a --rules-dir has an error "
-          "(a syntax error, or it raised while loading).", "Fix the file named."),
-    Entry(2, "rules directory <path> does not exist", "--rules-dir names no folder.",
-          "Check the path."),
-    Entry(2, "duplicate rule ID <id>", "Two rules claim one ID.",
-          "Give your own rule another ID (use MD7xx or MD8xx)."),
-    Entry(2, "<origin>: rule <id> has <problem>", "A plugin or rules-dir rule is invalid: its "
-          "ID, name, category, severity or docstring.", "Fix the rule named."),
-    Entry(2, "<origin>: <problem> is not a rule", "A plugin or rules file provides something "
-          "that is not a rule.", "Make rules with @meum_doctor.plugin.rule."),
-    Entry(2, "--<option> <selector> matches no rule",
-          "--select or --ignore names no rule.", "`meum-doctor rules` lists the IDs."),
-    Entry(2, "--<option> <selector> is not a rule ID or prefix",
-          "--select or --ignore takes IDs or prefixes.", "Use MD301, MD3 or similar."),
-    Entry(2, "no rule <id>", "`explain` was given an unknown ID.",
-          "`meum-doctor rules` lists them."),
-    Entry(2, "cannot write <path>", "The report or saved-status path is not writable "
-          "(its folder does not exist, or it is a folder).",
-          "Create the folder or pick another path."),
-    Entry(2, "<option problem>", "An option is unknown, misspelt, or has an invalid value "
-          "(the line before shows the usage).", "See `meum-doctor check --help`.",
-          pattern=r"(No such option|Invalid value for|Missing argument|Got unexpected extra "
-                  r"argument|Option .* requires an argument|No such command)"),
+    Entry(
+        2,
+        "no status to check",
+        "No source was given.",
+        "Set MEUM_API_KEY (or pass --api-key), or use --input FILE or --demo.",
+    ),
+    Entry(
+        2,
+        "choose one source of status, not <a> and <b>",
+        "Two sources were given.",
+        "Keep one of --api-key, --input and --demo.",
+    ),
+    Entry(
+        2,
+        "no bundled example called <name>",
+        "--demo names no bundled example.",
+        "`meum-doctor examples` lists them.",
+    ),
+    Entry(
+        2,
+        "the API key <problem>",
+        "The key is empty or has spaces, line breaks, control "
+        "or non-ASCII characters (the message says which; it never shows the key).",
+        "Copy the store's whole sk_live_ key again from the Meum dashboard.",
+    ),
+    Entry(
+        2,
+        "refusing to send the API key over plain http:// to <host>",
+        "--base-url is http:// and not a local test server.",
+        "Use https://.",
+    ),
+    Entry(
+        2,
+        "the API base URL <problem>",
+        "--base-url (or MEUM_API_BASE_URL) is not an "
+        "http(s) URL with a host, or holds a user name or password.",
+        "Use the API's address, like https://api.meum.io.",
+    ),
+    Entry(
+        2,
+        "configuration file <path>",
+        "The configuration file is missing, unreadable, "
+        "not TOML, or a key in it is unknown or has a wrong value (the key is named).",
+        "Fix the named key; examples/meum-doctor.toml shows every key.",
+    ),
+    Entry(
+        2,
+        "rule plugin <name> (<entry point>, from <distribution>) failed to import",
+        "An installed rule plugin is broken.",
+        "Upgrade or uninstall the named package.",
+    ),
+    Entry(
+        2,
+        "rules file <path> failed to load",
+        "A file in a --rules-dir has an error (a syntax error, or it raised while loading).",
+        "Fix the file named.",
+    ),
+    Entry(
+        2,
+        "rules directory <path> does not exist",
+        "--rules-dir names no folder.",
+        "Check the path.",
+    ),
+    Entry(
+        2,
+        "duplicate rule ID <id>",
+        "Two rules claim one ID.",
+        "Give your own rule another ID (use MD7xx or MD8xx).",
+    ),
+    Entry(
+        2,
+        "<origin>: rule <id> has <problem>",
+        "A plugin or rules-dir rule is invalid: its ID, name, category, severity or docstring.",
+        "Fix the rule named.",
+    ),
+    Entry(
+        2,
+        "<origin>: <problem> is not a rule",
+        "A plugin or rules file provides something that is not a rule.",
+        "Make rules with @meum_doctor.plugin.rule.",
+    ),
+    Entry(
+        2,
+        "--<option> <selector> matches no rule",
+        "--select or --ignore names no rule.",
+        "`meum-doctor rules` lists the IDs.",
+    ),
+    Entry(
+        2,
+        "--<option> <selector> is not a rule ID or prefix",
+        "--select or --ignore takes IDs or prefixes.",
+        "Use MD301, MD3 or similar.",
+    ),
+    Entry(
+        2, "no rule <id>", "`explain` was given an unknown ID.", "`meum-doctor rules` lists them."
+    ),
+    Entry(
+        2,
+        "cannot write <path>",
+        "The report or saved-status path is not writable "
+        "(its folder does not exist, or it is a folder).",
+        "Create the folder or pick another path.",
+    ),
+    Entry(
+        2,
+        "<option problem>",
+        "An option is unknown, misspelt, or has an invalid value "
+        "(the line before shows the usage).",
+        "See `meum-doctor check --help`.",
+        pattern=r"(No such option|Invalid value for|Missing argument|Got unexpected extra "
+        r"argument|Option .* requires an argument|No such command)",
+    ),
     # exit 3: no status -----------------------------------------------------------------------
-    Entry(3, "the API rejected this key (HTTP 401", "The key is unknown, revoked or mistyped.",
-          "Copy the store's whole sk_live_ key again; create a new one if it was revoked."),
-    Entry(3, "the API refused this key access to the integration status (HTTP 403",
-          "The key is valid but may not read this status (the API's own code and message "
-          "follow, when it sent them).", "Use the store's own key with WooCommerce access."),
-    Entry(3, "the API has no WooCommerce integration status at <url> (HTTP 404",
-          "Wrong --base-url, or the store has no WooCommerce integration.",
-          "Check --base-url; check the store in the Meum dashboard."),
-    Entry(3, "the API is rate limiting this key (HTTP 429",
-          "Too many requests, still so after 3 attempts (or the API asked for a wait longer "
-          "than 30 s).", "Wait a minute and try again."),
-    Entry(3, "the Meum API failed with a server error (HTTP <code>",
-          "A 5xx from the API (or a proxy before it), after retries where they help.",
-          "Try again in a few minutes; check the API's /health."),
-    Entry(3, "the API answered HTTP <code>", "Another unexpected HTTP status.",
-          "Check --base-url; send the line (with its request id) to Meum support."),
-    Entry(3, "the API answered with a redirect (HTTP <code>",
-          "A redirect with no usable Location header.", "Check --base-url."),
-    Entry(3, "the API redirected to another site (<site>)",
-          "A redirect to another host; the key is never sent there.",
-          "Point --base-url at the API itself."),
+    Entry(
+        3,
+        "the API rejected this key (HTTP 401",
+        "The key is unknown, revoked or mistyped.",
+        "Copy the store's whole sk_live_ key again; create a new one if it was revoked.",
+    ),
+    Entry(
+        3,
+        "the API refused this key access to the integration status (HTTP 403",
+        "The key is valid but may not read this status (the API's own code and message "
+        "follow, when it sent them).",
+        "Use the store's own key with WooCommerce access.",
+    ),
+    Entry(
+        3,
+        "the API has no WooCommerce integration status at <url> (HTTP 404",
+        "Wrong --base-url, or the store has no WooCommerce integration.",
+        "Check --base-url; check the store in the Meum dashboard.",
+    ),
+    Entry(
+        3,
+        "the API is rate limiting this key (HTTP 429",
+        "Too many requests, still so after 3 attempts (or the API asked for a wait longer "
+        "than 30 s).",
+        "Wait a minute and try again.",
+    ),
+    Entry(
+        3,
+        "the Meum API failed with a server error (HTTP <code>",
+        "A 5xx from the API (or a proxy before it), after retries where they help.",
+        "Try again in a few minutes; check the API's /health.",
+    ),
+    Entry(
+        3,
+        "the API answered HTTP <code>",
+        "Another unexpected HTTP status.",
+        "Check --base-url; send the line (with its request id) to Meum support.",
+    ),
+    Entry(
+        3,
+        "the API answered with a redirect (HTTP <code>",
+        "A redirect with no usable Location header.",
+        "Check --base-url.",
+    ),
+    Entry(
+        3,
+        "the API redirected to another site (<site>)",
+        "A redirect to another host; the key is never sent there.",
+        "Point --base-url at the API itself.",
+    ),
     Entry(3, "the API redirected more than <n> times", "A redirect loop.", "Check --base-url."),
-    Entry(3, "the API at <host> did not answer within <n> s (timeout)",
-          "No complete answer within --timeout, in each of 3 attempts.",
-          "Check the network or proxy; raise --timeout on a slow link."),
-    Entry(3, "a secure (TLS) connection to <host> could not be made",
-          "The TLS handshake or certificate check failed (a proxy that inspects HTTPS, a "
-          "wrong port, an old CA bundle).",
-          "Fix the proxy, or point SSL_CERT_FILE at your organisation's CA bundle."),
-    Entry(3, "cannot resolve the host name <host>", "DNS does not know the API's host.",
-          "Check --base-url and the network's DNS."),
-    Entry(3, "cannot connect to <host> (<reason>)", "The connection was refused or failed.",
-          "Check the network, --base-url and the proxy variables (HTTPS_PROXY)."),
-    Entry(3, "the server at <host> did not answer in HTTP", "Something other than a web "
-          "server answered.", "Check --base-url's host and port."),
-    Entry(3, "the connection to <host> broke before the whole answer arrived",
-          "The connection dropped mid-answer, in each of 3 attempts.",
-          "Try again; check any proxy or VPN."),
-    Entry(3, "the request to <host> failed", "Another network failure.",
-          "Try again with --debug to see the details."),
-    Entry(3, "the API's answer could not be decoded", "Broken compression or encoding.",
-          "Try again; check any proxy that rewrites answers."),
-    Entry(3, "the status is empty", "The answer (or file) has no body.",
-          "Re-fetch, or check the file you gave."),
+    Entry(
+        3,
+        "the API at <host> did not answer within <n> s (timeout)",
+        "No complete answer within --timeout, in each of 3 attempts.",
+        "Check the network or proxy; raise --timeout on a slow link.",
+    ),
+    Entry(
+        3,
+        "a secure (TLS) connection to <host> could not be made",
+        "The TLS handshake or certificate check failed (a proxy that inspects HTTPS, a "
+        "wrong port, an old CA bundle).",
+        "Fix the proxy, or point SSL_CERT_FILE at your organisation's CA bundle.",
+    ),
+    Entry(
+        3,
+        "cannot resolve the host name <host>",
+        "DNS does not know the API's host.",
+        "Check --base-url and the network's DNS.",
+    ),
+    Entry(
+        3,
+        "cannot connect to <host> (<reason>)",
+        "The connection was refused or failed.",
+        "Check the network, --base-url and the proxy variables (HTTPS_PROXY).",
+    ),
+    Entry(
+        3,
+        "the server at <host> did not answer in HTTP",
+        "Something other than a web server answered.",
+        "Check --base-url's host and port.",
+    ),
+    Entry(
+        3,
+        "the connection to <host> broke before the whole answer arrived",
+        "The connection dropped mid-answer, in each of 3 attempts.",
+        "Try again; check any proxy or VPN.",
+    ),
+    Entry(
+        3,
+        "the request to <host> failed",
+        "Another network failure.",
+        "Try again with --debug to see the details.",
+    ),
+    Entry(
+        3,
+        "the API's answer could not be decoded",
+        "Broken compression or encoding.",
+        "Try again; check any proxy that rewrites answers.",
+    ),
+    Entry(
+        3,
+        "the status is empty",
+        "The answer (or file) has no body.",
+        "Re-fetch, or check the file you gave.",
+    ),
     Entry(3, "the status is not text", "The body is binary data.", "Check the file or --base-url."),
-    Entry(3, "the status is not valid JSON: <what>", "The body is not JSON; the message says "
-          "what it looks like (an HTML error page, truncated…).",
-          "An HTML page usually comes from a proxy or a wrong --base-url."),
-    Entry(3, "the status is not usable JSON", "JSON Python cannot hold (a number with "
-          "thousands of digits).", "Send the saved status to Meum support."),
-    Entry(3, "the status is JSON nested more than <n> levels deep",
-          "A body built to exhaust the parser.", "Send the saved status to Meum support."),
-    Entry(3, "the status is JSON but not an object", "JSON, but an array, string or number.",
-          "Check --base-url or the file."),
-    Entry(3, "the status is larger than <n> KiB", "The API sent more than 1 MiB.",
-          "Send the request id to Meum support."),
-    Entry(3, "status file <path>", "The --input file does not exist, is a folder, cannot be "
-          "read, or is larger than 1 MiB.", "Check the path."),
-    Entry(3, "standard input is larger than <n> KiB", "More than 1 MiB arrived on stdin.",
-          "Pipe in one status."),
+    Entry(
+        3,
+        "the status is not valid JSON: <what>",
+        "The body is not JSON; the message says "
+        "what it looks like (an HTML error page, truncated…).",
+        "An HTML page usually comes from a proxy or a wrong --base-url.",
+    ),
+    Entry(
+        3,
+        "the status is not usable JSON",
+        "JSON Python cannot hold (a number with thousands of digits).",
+        "Send the saved status to Meum support.",
+    ),
+    Entry(
+        3,
+        "the status is JSON nested more than <n> levels deep",
+        "A body built to exhaust the parser.",
+        "Send the saved status to Meum support.",
+    ),
+    Entry(
+        3,
+        "the status is JSON but not an object",
+        "JSON, but an array, string or number.",
+        "Check --base-url or the file.",
+    ),
+    Entry(
+        3,
+        "the status is larger than <n> KiB",
+        "The API sent more than 1 MiB.",
+        "Send the request id to Meum support.",
+    ),
+    Entry(
+        3,
+        "status file <path>",
+        "The --input file does not exist, is a folder, cannot be read, or is larger than 1 MiB.",
+        "Check the path.",
+    ),
+    Entry(
+        3,
+        "standard input is larger than <n> KiB",
+        "More than 1 MiB arrived on stdin.",
+        "Pipe in one status.",
+    ),
     # exit 4 ------------------------------------------------------------------------------
-    Entry(4, "internal error: <error>", "A bug in meum-doctor.",
-          "Run again with --debug and report the traceback."),
+    Entry(
+        4,
+        "internal error: <error>",
+        "A bug in meum-doctor.",
+        "Run again with --debug and report the traceback.",
+    ),
 )
 
 

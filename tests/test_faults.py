@@ -91,7 +91,7 @@ CASES = [
          "did not answer within 0.5 s", requests=3, timeout=0.5, max_seconds=6.0),
     Case("body drip-fed past the timeout", always(
         response(200, HEALTHY)[:150], *[x for _ in range(10) for x in (0.2, b" ")]), 3,
-         "did not answer within 0.5 s", requests=3, timeout=0.5, max_seconds=6 * 0.5 + 3),
+         "did not answer within 0.5 s", requests=3, timeout=0.5, max_seconds=3 * 0.5 + 2),
     Case("garbage instead of HTTP", always(b"SSH-2.0-OpenSSH_9.0\r\n\r\n"), 3,
          "did not answer in HTTP", requests=1),
 ]
