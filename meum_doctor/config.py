@@ -26,12 +26,12 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
 
+from meum_doctor.data import package_file
 from meum_doctor.errors import ConfigError
 from meum_doctor.policy import COMPONENTS, ComponentPolicy, VersionPolicy, parse_version
 from meum_doctor.rule import Rule, Severity, ValueClasses
@@ -98,7 +98,7 @@ def load_config(path: str | None) -> Config:
 def config_from_mapping(user: dict[str, Any], path: str | None = None) -> Config:
     """The defaults overlaid with ``user`` (a decoded configuration table), validated."""
     defaults = tomllib.loads(
-        resources.files("meum_doctor").joinpath("defaults.toml").read_text("utf-8")
+        package_file("meum_doctor", "defaults.toml").read_text("utf-8")
     )
     return _build(defaults, user, path)
 

@@ -16,10 +16,10 @@ import time
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
-from importlib import resources
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from meum_doctor.data import package_file
 from meum_doctor.errors import UsageError
 from meum_doctor.sources import RawStatus
 from meum_doctor.status import parse_datetime
@@ -52,7 +52,7 @@ def example_body(name: str) -> bytes:
     """The bundled example called ``name``, as stored."""
     if name not in EXAMPLES:
         raise UsageError(f"no bundled example called {name!r}; choose from: {', '.join(EXAMPLES)}")
-    return resources.files("meum_doctor.examples").joinpath(f"{name}.json").read_bytes()
+    return package_file("meum_doctor.examples", f"{name}.json").read_bytes()
 
 
 def rebase(body: bytes, now: datetime) -> bytes:
@@ -100,7 +100,12 @@ class ExampleApi:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # Keep-alive handler threads live until their client hangs up; never wait for them.
+        self._server.block_on_close = False
+        # serve_forever's default 0.5 s poll would make every demo run half a second longer.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.002}, daemon=True
+        )
 
     @property
     def base_url(self) -> str:

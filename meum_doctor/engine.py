@@ -18,8 +18,8 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import os
 import sys
-import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -60,7 +60,39 @@ def discover(rules_dirs: Sequence[str] = (), *, plugins: bool = True) -> list[Ru
     return found
 
 
+def _may_have_plugins() -> bool:
+    """Does any installed distribution declare the ``meum_doctor.rules`` group?
+
+    A cheap look at the ``entry_points.txt`` files on sys.path, so the common case (no
+    plugin) does not pay for importing importlib.metadata at every start. When in doubt (a
+    zip on sys.path), it says yes and importlib.metadata decides.
+    """
+    needle = f"[{ENTRY_POINT_GROUP}]"
+    for entry in sys.path:
+        folder = entry or "."
+        if not os.path.isdir(folder):
+            if os.path.isfile(folder):
+                return True  # a zip or egg: only importlib.metadata can read it
+            continue
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(folder, name, "entry_points.txt"), encoding="utf-8") as f:
+                    if needle in f.read():
+                        return True
+            except (OSError, UnicodeDecodeError):
+                continue
+    return False
+
+
 def _from_entry_points() -> list[Rule]:
+    if not _may_have_plugins():
+        return []
     from importlib.metadata import entry_points
 
     rules: list[Rule] = []
@@ -262,6 +294,8 @@ def evaluate(
                 if not isinstance(item, Finding):
                     raise TypeError(f"yielded {type(item).__name__}, not a Finding")
         except Exception as exc:  # a rule's bug must not take the diagnosis down with it
+            import traceback  # only when a rule fails: not worth loading on every run
+
             failures.append(RuleFailure(rule, _describe(exc), traceback.format_exc()))
             continue
         for item in produced:

@@ -1,7 +1,7 @@
 """The Jinja2 environments for the Markdown and HTML templates, created on first use.
 
 Templates live in ``templates/`` (installed as ``meum_doctor.templates``) and are read
-through importlib.resources, which works the same for wheels and editable installs.
+through :mod:`meum_doctor.data`, which works the same for wheels and editable installs.
 
 Escaping is not left to each template to remember:
 
@@ -15,13 +15,14 @@ Escaping is not left to each template to remember:
 from __future__ import annotations
 
 import functools
+import os
 import re
-from importlib import resources
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from meum_doctor.data import package_file
 from meum_doctor.render import common
 from meum_doctor.text import visible
 
@@ -74,7 +75,23 @@ def _html_finalize(value: Any) -> Any:
 
 
 def _load(name: str) -> str:
-    return resources.files("meum_doctor.templates").joinpath(name).read_text("utf-8")
+    return package_file("meum_doctor.templates", name).read_text("utf-8")
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates cached in the user's cache folder: compiling the HTML template
+    costs more than the rest of a run. Jinja keys each entry on the template's source and
+    on the Jinja and Python versions, so a stale entry is never used. MEUM_DOCTOR_NO_CACHE
+    turns it off; a cache folder that cannot be made just means no cache."""
+    if os.environ.get("MEUM_DOCTOR_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "meum-doctor", "templates")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(folder)
 
 
 def _filters() -> dict[str, Any]:
@@ -97,6 +114,7 @@ def environment(kind: str) -> jinja2.Environment:
                 enabled_extensions=("html.j2", "html"), default_for_string=True, default=True
             ),
             finalize=_html_finalize,
+            bytecode_cache=_bytecode_cache(),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -106,6 +124,7 @@ def environment(kind: str) -> jinja2.Environment:
             loader=jinja2.FunctionLoader(_load),
             autoescape=False,  # noqa: S701 - Markdown, escaped by finalize instead
             finalize=_md_finalize,
+            bytecode_cache=_bytecode_cache(),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
