@@ -22,7 +22,7 @@ from meum_doctor.errors import ExitCode, MeumDoctorError, UsageError
 
 if TYPE_CHECKING:
     from meum_doctor.config import Config
-    from meum_doctor.rule import Rule, Severity
+    from meum_doctor.rule import Rule
     from meum_doctor.sources import RawStatus
 
 API_KEY_ENV = "MEUM_API_KEY"
@@ -36,6 +36,9 @@ Exit codes:
   3  no status could be obtained or read (network, HTTP error, file, JSON)
   4  internal error (a bug: please report it with the --debug output)
 """
+
+#: Mirrors meum_doctor.config.FAIL_ON_CHOICES, which --help must not import to know.
+FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "info", "never")
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -150,7 +153,7 @@ def _rule_options(function: Any) -> Any:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["critical", "high", "medium", "low", "info", "never"]),
+    type=click.Choice(list(FAIL_ON_CHOICES)),
     help="Exit 1 when a finding is at or above this severity (default: high, or the "
     "config's fail_on).",
 )
@@ -203,44 +206,30 @@ def check(
     now = _parse_now(now_text)
     key = _choose_source(api_key, input_path, demo)
 
-    from meum_doctor.config import find_config_path, load_config
-    from meum_doctor.output import check_writable
+    from meum_doctor.output import check_writable, write_atomic
+    from meum_doctor.pipeline import diagnose, prepare
 
-    config = load_config(find_config_path(config_path))
-    chosen, settings = _load_rules(config, rules_dirs, select, ignore)
-    threshold = _threshold(fail_on, config)
+    setup = prepare(
+        config_path=config_path,
+        rules_dirs=rules_dirs,
+        selected=select,
+        ignored=ignore,
+        fail_on=fail_on,
+        now=now,
+        redact=redact,
+        verbose=verbose,
+    )
     for path in (output, save_status):
         if path:
             check_writable(path)  # fail before the fetch, not after it
 
     raw = _acquire(key, base_url, input_path, demo, timeout, now)
     if save_status:
-        from meum_doctor.output import write_atomic
-
         write_atomic(save_status, raw.body)
-
-    from meum_doctor.engine import evaluate
-    from meum_doctor.report import build_report
-    from meum_doctor.status import parse
-
-    status = parse(raw.body)
-    evaluation = evaluate(status, chosen, config, settings, now)
+    report = diagnose(raw, setup, secrets=[key] if key else [])
     if debug:
-        for failure in evaluation.failures:
-            click.echo(_scrub(failure.traceback), err=True)
-    report = build_report(
-        raw,
-        status,
-        evaluation,
-        chosen,
-        evaluated_at=now,
-        generated_at=datetime.now(UTC),
-        policy_as_of=config.policy.as_of,
-        fail_on=threshold,
-        redact=redact,
-        secrets=[key] if key else [],
-        verbose=verbose,
-    )
+        for error in report.rule_errors:
+            click.echo(_scrub(error.traceback), err=True)
     _emit(report, fmt, output, no_color)
     if report.fails:
         sys.exit(ExitCode.FOUND_PROBLEMS)
@@ -291,42 +280,27 @@ def _acquire(
 def _emit(report: Any, fmt: str, output: str | None, no_color: bool) -> None:
     from meum_doctor.render import render
 
-    color = (
+    _write(render(report, fmt, color=_use_color(fmt, output, no_color)), output)
+
+
+def _use_color(fmt: str, output: str | None, no_color: bool) -> bool:
+    """Colour only for text on a terminal, and never with --no-color or NO_COLOR set."""
+    return (
         fmt == "text"
         and output is None
         and not no_color
         and not os.environ.get("NO_COLOR")
         and sys.stdout.isatty()
     )
-    text = render(report, fmt, color=color)
+
+
+def _write(text: str, output: str | None) -> None:
     if output:
         from meum_doctor.output import write_atomic
 
         write_atomic(output, text.encode("utf-8"))
     else:
         click.echo(text, nl=False)
-
-
-def _threshold(fail_on: str | None, config: Config) -> Severity | None:
-    from meum_doctor.rule import Severity
-
-    if fail_on is None:
-        return config.fail_on
-    return None if fail_on == "never" else Severity.parse(fail_on)
-
-
-def _load_rules(
-    config: Config, rules_dirs: Sequence[str], select: Sequence[str], ignore: Sequence[str]
-) -> tuple[list[Rule], dict[str, Any]]:
-    from meum_doctor.config import rule_settings
-    from meum_doctor.engine import discover
-    from meum_doctor.engine import select as select_rules
-
-    rules = discover(rules_dirs)
-    settings = rule_settings(config, rules)
-    # As in ruff: --select replaces the configured selection, --ignore adds to it.
-    chosen = select_rules(rules, list(select) or list(config.select), [*config.ignore, *ignore])
-    return chosen, settings
 
 
 def _parse_now(text: str | None) -> datetime:
@@ -376,6 +350,199 @@ def _print_examples() -> None:
     for name, description in EXAMPLES.items():
         default = " (default)" if name == DEFAULT_EXAMPLE else ""
         click.echo(f"{name:<18} {description}{default}")
+
+
+# batch ----------------------------------------------------------------------------------
+
+
+@cli.command(
+    context_settings=CONTEXT,
+    epilog=EXIT_CODES_HELP.replace(
+        "  3  no status could be obtained",
+        "  3  a store could not be checked (and none failed --fail-on);\n"
+        "     no status could be obtained",
+    ),
+)
+@click.argument("paths", nargs=-1, metavar="[STATUS_FILE_OR_FOLDER]...")
+@click.option(
+    "--keys-file",
+    metavar="PATH",
+    help="Fetch these stores from the API: one a line, 'label,key' or 'key'; "
+    "'#' starts a comment. Keys are never printed.",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    envvar=BASE_URL_ENV,
+    default="https://api.meum.io",
+    show_default=True,
+    help=f"Meum API base URL (or ${BASE_URL_ENV}).",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 500),
+    default=8,
+    show_default=True,
+    help="At most this many API requests at once.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1, max=300),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Timeout of each API attempt.",
+)
+@click.option("--now", "now_text", metavar="ISO-8601", help="Evaluation time (default: now, UTC).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "html", "json"]),
+    default="text",
+    show_default=True,
+    help="Summary format.",
+)
+@click.option("-o", "--output", metavar="PATH", help="Write the summary to PATH (atomically).")
+@click.option(
+    "--output-dir",
+    metavar="DIR",
+    help="Also write each store's full report, in the same format, into DIR.",
+)
+@click.option("--redact", is_flag=True, help="Hide what identifies each store.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(list(FAIL_ON_CHOICES)),
+    help="Exit 1 when any store has a finding at or above this severity.",
+)
+@click.option("--select", multiple=True, metavar="ID", help="Run only these rules (repeatable).")
+@click.option("--ignore", multiple=True, metavar="ID", help="Skip these rules (repeatable).")
+@_rule_options
+@click.option("--no-color", is_flag=True, help="No colour, even on a terminal.")
+@click.option("-v", "--verbose", is_flag=True, help="Say what the tool does.")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+def batch(
+    paths: Sequence[str],
+    keys_file: str | None,
+    base_url: str,
+    concurrency: int,
+    timeout: float,
+    now_text: str | None,
+    fmt: str,
+    output: str | None,
+    output_dir: str | None,
+    redact: bool,
+    fail_on: str | None,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    config_path: str | None,
+    rules_dirs: Sequence[str],
+    no_color: bool,
+    verbose: bool,
+    debug: bool,
+) -> None:
+    """Diagnose many stores in one run and summarize them, worst first.
+
+    Stores come from status files, folders of *.json status files, and --keys-file. A store
+    that cannot be checked is listed with the reason and never stops the others.
+    """
+    _setup_logging(verbose, debug)
+    now = _parse_now(now_text)
+
+    from meum_doctor import batch as fleet
+    from meum_doctor.output import check_writable
+    from meum_doctor.pipeline import prepare
+
+    setup = prepare(
+        config_path=config_path,
+        rules_dirs=rules_dirs,
+        selected=select,
+        ignored=ignore,
+        fail_on=fail_on,
+        now=now,
+        redact=redact,
+        verbose=verbose,
+    )
+    found = fleet.targets(paths, keys_file)
+    _SECRETS.extend(t.key for t in found if t.key)
+    if any(t.key for t in found):
+        from meum_doctor.client import status_url
+
+        status_url(base_url)  # a base URL the keys must not go to stops the run before any
+    if output:
+        check_writable(output)
+    directory = _prepare_output_dir(output_dir)
+
+    results: list[Any] = []
+    progress = _Progress(len(found), enabled=sys.stderr.isatty() and not debug)
+    used_names: set[str] = set()
+
+    def on_store(result: Any, report: Any) -> None:
+        results.append(result)
+        progress.update(failed=result.error is not None)
+        if report is not None and directory is not None:
+            from meum_doctor.output import write_atomic
+            from meum_doctor.render import render
+
+            name = fleet.report_file_name(result.label, fmt)
+            while name in used_names:
+                name = "_" + name
+            used_names.add(name)
+            write_atomic(str(directory / name), render(report, fmt).encode("utf-8"))
+
+    fleet.run(
+        found, setup, base_url=base_url, timeout=timeout, concurrency=concurrency, on_store=on_store
+    )
+    progress.close()
+    summary = fleet.summarize(
+        results, setup, generated_at=datetime.now(UTC), tool_version=__version__
+    )
+    from meum_doctor.render.batch import render_batch
+
+    color = _use_color(fmt, output, no_color)
+    _write(render_batch(summary, fmt, color=color), output)
+    if summary.fails:
+        sys.exit(ExitCode.FOUND_PROBLEMS)
+    if summary.failures:
+        sys.exit(ExitCode.NO_STATUS)
+
+
+def _prepare_output_dir(output_dir: str | None) -> Any:
+    if not output_dir:
+        return None
+    from pathlib import Path
+
+    directory = Path(output_dir)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write {output_dir}: {exc.strerror or type(exc).__name__}"
+        ) from None
+    return directory
+
+
+class _Progress:
+    """A one-line progress bar on a terminal's stderr: stores done / total, failures."""
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        self.total, self.done, self.failed, self.enabled = total, 0, 0, enabled
+
+    def update(self, *, failed: bool) -> None:
+        self.done += 1
+        self.failed += failed
+        if self.enabled:
+            filled = int(30 * self.done / max(self.total, 1))
+            sys.stderr.write(
+                f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} "
+                f"stores, {self.failed} could not be checked"
+            )
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
 
 
 # examples, rules, explain -------------------------------------------------------------------

@@ -97,9 +97,7 @@ def load_config(path: str | None) -> Config:
 
 def config_from_mapping(user: dict[str, Any], path: str | None = None) -> Config:
     """The defaults overlaid with ``user`` (a decoded configuration table), validated."""
-    defaults = tomllib.loads(
-        package_file("meum_doctor", "defaults.toml").read_text("utf-8")
-    )
+    defaults = tomllib.loads(package_file("meum_doctor", "defaults.toml").read_text("utf-8"))
     return _build(defaults, user, path)
 
 

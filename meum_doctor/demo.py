@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from types import TracebackType
@@ -97,6 +98,9 @@ class ExampleApi:
         self.statuses = dict(statuses)
         self.delay = delay
         self.requests = 0
+        #: The most status requests ever being answered at once (tests check concurrency).
+        self.peak_in_flight = 0
+        self._in_flight = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         self._server.daemon_threads = True
@@ -124,6 +128,17 @@ class ExampleApi:
     ) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        with self._lock:
+            self._in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._in_flight -= 1
 
     def count(self) -> int:
         with self._lock:
@@ -159,9 +174,10 @@ def _make_handler(api: ExampleApi) -> type[BaseHTTPRequestHandler]:
                     number,
                 )
                 return
-            if api.delay:
-                time.sleep(api.delay)
-            self._send_bytes(200, body, number)
+            with api.answering():
+                if api.delay:
+                    time.sleep(api.delay)
+                self._send_bytes(200, body, number)
 
         def _send(self, code: int, payload: object, number: int) -> None:
             self._send_bytes(code, json.dumps(payload).encode(), number)

@@ -44,6 +44,21 @@ GUIDE = (
     ),
     Entry(
         2,
+        "no stores to check",
+        "`batch` was given no status files and no keys file.",
+        "Name status files or folders, or pass --keys-file.",
+    ),
+    Entry(
+        2, "no status file or folder at <path>", "A `batch` path does not exist.", "Check the path."
+    ),
+    Entry(
+        2,
+        "cannot read keys file <path>",
+        "The --keys-file is missing or not UTF-8 text.",
+        "Check the path; one store a line, label,key or key.",
+    ),
+    Entry(
+        2,
         "choose one source of status, not <a> and <b>",
         "Two sources were given.",
         "Keep one of --api-key, --input and --demo.",

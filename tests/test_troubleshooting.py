@@ -78,6 +78,9 @@ def _scenarios(tmp_path: Path) -> list[list[str]]:
         ["check", "--input", str(huge_number)],
         ["check", "--input", str(big)],
         ["check", "--input", str(tmp_path / "absent.json")],
+        ["batch"],
+        ["batch", str(tmp_path / "absent.json")],
+        ["batch", "--keys-file", str(tmp_path / "absent.txt")],
     ]
 
 
@@ -124,12 +127,12 @@ def test_every_guide_entry_is_produced_by_some_scenario(
     monkeypatch.undo()
     sys.modules.pop("acme_rules", None)
     # A bug: the internal-error line.
-    import meum_doctor.status
+    import meum_doctor.pipeline
 
     def broken(body: bytes) -> None:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(meum_doctor.status, "parse", broken)
+    monkeypatch.setattr(meum_doctor.pipeline, "parse", broken)
     lines += run(["check", "--input", str(EXAMPLES / "healthy.json")]).err.splitlines()
 
     errors = [line.removeprefix("meum-doctor: error: ") for line in lines
