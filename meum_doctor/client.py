@@ -33,9 +33,10 @@ import json
 import logging
 import random
 import ssl
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -398,6 +399,12 @@ def make_client(base_url: str, timeout: float, connections: int = 10) -> httpx.A
     verify: ssl.SSLContext | bool = True
     if urlsplit(base_url).scheme.lower() == "http":
         verify = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, and trusts nothing
+    options: dict[str, Any] = {}
+    if connections > 1:
+        options["transport"] = ShardedTransport(
+            [httpx.AsyncHTTPTransport(verify=verify, trust_env=True, limits=httpx.Limits(
+                max_connections=1, max_keepalive_connections=1)) for _ in range(connections)]
+        )
     return httpx.AsyncClient(
         # httpx's own timeouts sit just behind the attempt deadline, which speaks first.
         timeout=httpx.Timeout(timeout + 1),
@@ -405,7 +412,63 @@ def make_client(base_url: str, timeout: float, connections: int = 10) -> httpx.A
         trust_env=True,
         verify=verify,
         limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+        **options,
     )
+
+
+class ShardedTransport(httpx.AsyncBaseTransport):
+    """Spreads requests over single-connection transports, one request on each at a time.
+
+    httpcore's pool re-scans every connection for every queued request on each event, which
+    grows quadratically with concurrency (encode/httpcore#1035): at 50 concurrent requests
+    the client spent most of its time there. Pools of one connection keep each scan trivial,
+    and the free-list bounds concurrency exactly as the pool's limit did.
+    """
+
+    def __init__(self, shards: list[httpx.AsyncHTTPTransport]) -> None:
+        self._shards = shards
+        self._free: asyncio.Queue[httpx.AsyncHTTPTransport] | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._free is None:  # made inside the running loop, on first use
+            self._free = asyncio.Queue()
+            for shard in self._shards:
+                self._free.put_nowait(shard)
+        free = self._free
+        shard = await free.get()
+        try:
+            response = await shard.handle_async_request(request)
+        except BaseException:
+            free.put_nowait(shard)
+            raise
+        stream = response.stream
+        assert isinstance(stream, httpx.AsyncByteStream)
+        response.stream = _Releasing(stream, lambda: free.put_nowait(shard))
+        return response
+
+    async def aclose(self) -> None:
+        for shard in self._shards:
+            await shard.aclose()
+
+
+class _Releasing(httpx.AsyncByteStream):
+    """A response body that gives its shard back once it is closed."""
+
+    def __init__(self, inner: httpx.AsyncByteStream, release: Callable[[], None]) -> None:
+        self._inner = inner
+        self._release: Callable[[], None] | None = release
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:
+            yield chunk
+
+    async def aclose(self) -> None:
+        try:
+            await self._inner.aclose()
+        finally:
+            if self._release is not None:
+                release, self._release = self._release, None
+                release()
 
 
 def fetch_status(base_url: str, key: str, timeout: float = 10.0) -> RawStatus:

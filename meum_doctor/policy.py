@@ -8,6 +8,7 @@ unreadable version is ``None`` for the rules to report, never an exception.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,8 +21,13 @@ MAX_VERSION_LENGTH = 64
 COMPONENTS = ("meum_plugin", "woocommerce", "wordpress")
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_version(text: str | None) -> Version | None:
-    """The version in ``text``, or None when there is none or it is not a valid version."""
+    """The version in ``text``, or None when there is none or it is not a valid version.
+
+    Cached: a fleet reports the same few versions thousands of times, and Version() is a
+    regular-expression parse each time. Versions are immutable, so sharing them is safe.
+    """
     if text is None or len(text) > MAX_VERSION_LENGTH:
         return None
     try:

@@ -10,7 +10,7 @@ import pytest
 from conftest import EXAMPLES, NOW, SECRET_KEY, SECRET_TAIL, example_bytes
 from htmlcheck import assert_inert, parse_html
 
-from meum_doctor.demo import ExampleApi
+from meum_doctor.exampleapi import ExampleApi
 
 KEY_A = "sk_live_STOREA_" + "a" * 20
 KEY_B = "sk_live_STOREB_" + "b" * 20
