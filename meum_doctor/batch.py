@@ -44,14 +44,18 @@ class Target:
     problem: str | None = None
 
 
-@dataclass(frozen=True)
+SEVERITY_LABELS = tuple(s.label for s in reversed(Severity))
+
+
+@dataclass(frozen=True, slots=True)
 class TopFinding:
     rule: str
     severity: str
     title: str
 
 
-@dataclass(frozen=True)
+# slots and tuples: thousands of these are kept for the summary, so each is kept small.
+@dataclass(frozen=True, slots=True)
 class StoreResult:
     """What the summary keeps of one store: a few small fields, never its status."""
 
@@ -59,17 +63,21 @@ class StoreResult:
     source: str
     site_url: str | None = None
     verdict: str | None = None
-    counts: dict[str, int] = field(default_factory=dict)
+    #: Findings per severity, worst first (the order of SEVERITY_LABELS).
+    severity_counts: tuple[int, ...] = (0, 0, 0, 0, 0)
     top: TopFinding | None = None
-    #: Each rule that fired for the store, once, with its name.
-    rules: tuple[tuple[str, str], ...] = ()
+    #: The ID of each rule that fired for the store, once.
+    rules: tuple[str, ...] = ()
     fails: bool = False
     #: Why it could not be checked; None when it was.
     error: str | None = None
 
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(zip(SEVERITY_LABELS, self.severity_counts, strict=True))
+
     def sort_key(self) -> tuple[int, ...]:
-        severities = [-self.counts.get(s.label, 0) for s in reversed(Severity)]
-        return (VERDICT_ORDER.get(self.verdict or "", 3), *severities)
+        return (VERDICT_ORDER.get(self.verdict or "", 3), *(-n for n in self.severity_counts))
 
 
 @dataclass(frozen=True)
@@ -224,17 +232,14 @@ def _finish(target: Target, raw: RawStatus, setup: Setup, on_store: StoreCallbac
         on_store(StoreResult(target.label, source, error=f"internal error: {exc!r:.200}"), None)
         return
     top = report.findings[0] if report.findings else None
-    fired: dict[str, str] = {}
-    for finding in report.findings:
-        fired.setdefault(finding.rule, finding.name)
     result = StoreResult(
         label=target.label,
         source=source,
         site_url=report.site_url,
         verdict=report.verdict,
-        counts=dict(report.counts),
+        severity_counts=tuple(report.counts[label] for label in SEVERITY_LABELS),
         top=TopFinding(top.rule, top.severity.label, top.title) if top else None,
-        rules=tuple(fired.items()),
+        rules=tuple(dict.fromkeys(finding.rule for finding in report.findings)),
         fails=report.fails,
     )
     on_store(result, report)
@@ -246,7 +251,7 @@ def summarize(
     """The fleet summary of the results, worst first."""
     checked: list[StoreResult] = []
     failed: list[StoreResult] = []
-    totals: Counter[tuple[str, str]] = Counter()
+    totals: Counter[str] = Counter()
     for result in results:
         if result.error is not None:
             failed.append(result)
@@ -256,12 +261,13 @@ def summarize(
     checked.sort(key=lambda r: (r.sort_key(), r.label))
     failed.sort(key=lambda r: r.label)
     verdicts = Counter(r.verdict for r in checked)
+    names = {rule.id: rule.name for rule in setup.rules}
     return BatchSummary(
         stores=tuple(checked),
         failures=tuple(failed),
         rule_totals=tuple(
-            (rule, name, n)
-            for (rule, name), n in sorted(totals.items(), key=lambda i: (-i[1], i[0]))
+            (rule, names.get(rule, ""), n)
+            for rule, n in sorted(totals.items(), key=lambda i: (-i[1], i[0]))
         ),
         verdicts={v: verdicts.get(v, 0) for v in VERDICT_ORDER},
         evaluated_at=setup.now,

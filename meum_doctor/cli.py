@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -294,13 +294,16 @@ def _use_color(fmt: str, output: str | None, no_color: bool) -> bool:
     )
 
 
-def _write(text: str, output: str | None) -> None:
+def _write(text: str | Iterable[str], output: str | None) -> None:
+    """Write text, given whole or in chunks, to ``output`` (atomically) or standard output."""
+    chunks = [text] if isinstance(text, str) else text
     if output:
         from meum_doctor.output import write_atomic
 
-        write_atomic(output, text.encode("utf-8"))
+        write_atomic(output, (chunk.encode("utf-8") for chunk in chunks))
     else:
-        click.echo(text, nl=False)
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
 
 
 def _parse_now(text: str | None) -> datetime:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from meum_doctor.errors import UsageError
@@ -23,14 +24,19 @@ def check_writable(path: str) -> None:
         raise UsageError(f"cannot write {path}: it is a folder")
 
 
-def write_atomic(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (same-folder temporary file, fsync, rename)."""
+def write_atomic(path: str, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` to ``path`` atomically (same-folder temporary file, fsync, rename).
+
+    ``data`` may come in chunks (a large batch summary is rendered as it is written); if
+    producing a chunk fails, the temporary file is removed and ``path`` is untouched.
+    """
     check_writable(path)
     target = Path(path)
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         if target.exists():

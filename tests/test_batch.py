@@ -142,3 +142,24 @@ def test_concurrency_is_bounded(run: Any, tmp_path: Path) -> None:
         assert server.peak_in_flight <= 4
         assert server.peak_in_flight >= 2
     assert json.loads(result.out)["totals"]["healthy"] == 40
+
+
+@pytest.mark.parametrize("paths", [["healthy.json"], ["degraded.json", "healthy.json"], []])
+def test_streamed_json_is_the_summary_dict(paths: list[str], tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from meum_doctor import batch as fleet
+    from meum_doctor.pipeline import prepare
+    from meum_doctor.render.batch import batch_dict, render_batch
+
+    setup = prepare(config_path=None, rules_dirs=(), selected=(), ignored=(), fail_on=None,
+                    now=datetime(2026, 11, 28, 12, tzinfo=UTC))
+    results: list[Any] = []
+    found = [fleet.Target(p, path=str(EXAMPLES / p)) for p in paths]
+    found.append(fleet.Target("broken", path=str(tmp_path / "missing.json")))
+    fleet.run(found, setup, base_url="https://api.meum.io", timeout=1, concurrency=1,
+              on_store=lambda result, report: results.append(result))
+    summary = fleet.summarize(results, setup, generated_at=setup.now, tool_version="0")
+    streamed = "".join(render_batch(summary, "json"))
+    assert json.loads(streamed) == batch_dict(summary)
+    assert streamed == json.dumps(batch_dict(summary), indent=2) + "\n"

@@ -8,28 +8,36 @@ through the same escaping (terminal, Markdown and HTML) as in a single-store rep
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
-from meum_doctor.batch import BatchSummary
+from meum_doctor.batch import BatchSummary, StoreResult
 from meum_doctor.render.common import timestamp
 from meum_doctor.text import clean_line
 
 BATCH_SCHEMA_VERSION = 1
 
 
-def render_batch(summary: BatchSummary, fmt: str, *, color: bool = False) -> str:
+def render_batch(summary: BatchSummary, fmt: str, *, color: bool = False) -> Iterator[str]:
+    """The summary in ``fmt``, as chunks of text: a fleet of thousands is written as it is
+    rendered instead of being built whole in memory first."""
     if fmt == "json":
-        return json.dumps(batch_dict(summary), indent=2, ensure_ascii=True) + "\n"
+        return _json_chunks(summary)
     if fmt == "text":
         return _text(summary, color=color)
     from meum_doctor.render.templating import environment
 
     name = "batch.md.j2" if fmt == "markdown" else "batch.html.j2"
     kind = "markdown" if fmt == "markdown" else "html"
-    return environment(kind).get_template(name).render(summary=summary)
+    return environment(kind).get_template(name).generate(summary=summary)
 
 
 def batch_dict(summary: BatchSummary) -> dict[str, Any]:
+    """The whole summary as one JSON-able dictionary (schema version 1)."""
+    return {**_head(summary), "stores": [_store(s) for s in summary.stores], **_tail(summary)}
+
+
+def _head(summary: BatchSummary) -> dict[str, Any]:
     return {
         "schema_version": BATCH_SCHEMA_VERSION,
         "kind": "batch",
@@ -45,22 +53,26 @@ def batch_dict(summary: BatchSummary) -> dict[str, Any]:
             "not_checked": len(summary.failures),
             **summary.verdicts,
         },
-        "stores": [
-            {
-                "label": s.label,
-                "source": s.source,
-                "site_url": s.site_url,
-                "verdict": s.verdict,
-                "counts": s.counts,
-                "top_finding": (
-                    {"rule": s.top.rule, "severity": s.top.severity, "title": s.top.title}
-                    if s.top
-                    else None
-                ),
-                "fails": s.fails,
-            }
-            for s in summary.stores
-        ],
+    }
+
+
+def _store(store: StoreResult) -> dict[str, Any]:
+    top = store.top
+    return {
+        "label": store.label,
+        "source": store.source,
+        "site_url": store.site_url,
+        "verdict": store.verdict,
+        "counts": store.counts,
+        "top_finding": (
+            {"rule": top.rule, "severity": top.severity, "title": top.title} if top else None
+        ),
+        "fails": store.fails,
+    }
+
+
+def _tail(summary: BatchSummary) -> dict[str, Any]:
+    return {
         "not_checked": [
             {"label": f.label, "source": f.source, "error": f.error} for f in summary.failures
         ],
@@ -68,35 +80,46 @@ def batch_dict(summary: BatchSummary) -> dict[str, Any]:
     }
 
 
-def _text(summary: BatchSummary, *, color: bool) -> str:
+def _json_chunks(summary: BatchSummary) -> Iterator[str]:
+    """The document of :func:`batch_dict`, indented as json.dumps would, store by store."""
+
+    def member(key: str, value: Any) -> str:
+        text = json.dumps(value, indent=2, ensure_ascii=True).replace("\n", "\n  ")
+        return f"  {json.dumps(key)}: {text}"
+
+    yield "{\n" + ",\n".join(member(k, v) for k, v in _head(summary).items()) + ',\n  "stores": ['
+    for index, store in enumerate(summary.stores):
+        text = json.dumps(_store(store), indent=2, ensure_ascii=True).replace("\n", "\n    ")
+        yield ("," if index else "") + "\n    " + text
+    yield ("\n  ]" if summary.stores else "]") + ",\n"
+    yield ",\n".join(member(k, v) for k, v in _tail(summary).items()) + "\n}\n"
+
+
+def _text(summary: BatchSummary, *, color: bool) -> Iterator[str]:
     def paint(code: str, text: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
     styles = {"critical": "1;31", "attention": "1;33", "healthy": "1;32"}
     verdicts = ", ".join(f"{n} {v}" for v, n in summary.verdicts.items())
-    lines = [
-        f"{summary.total} stores: {verdicts}, {len(summary.failures)} could not be checked",
+    yield f"{summary.total} stores: {verdicts}, {len(summary.failures)} could not be checked\n"
+    yield (
         f"Evaluated at {timestamp(summary.evaluated_at)} by meum-doctor {summary.tool_version} "
-        f"(version policy as of {summary.policy_as_of})",
-        "",
-    ]
+        f"(version policy as of {summary.policy_as_of})\n\n"
+    )
     width = min(40, max((len(clean_line(s.label)) for s in summary.stores), default=5))
     for store in summary.stores:
         verdict = store.verdict or "?"
         counts = ", ".join(f"{n} {name}" for name, n in store.counts.items() if n)
-        counts = counts or "no findings"
         top = f"  {store.top.rule} {clean_line(store.top.title)}" if store.top else ""
-        lines.append(
+        yield (
             f"{paint(styles.get(verdict, '0'), f'{verdict.upper():<9}')} "
-            f"{clean_line(store.label):<{width}}  {counts}{top}"
+            f"{clean_line(store.label):<{width}}  {counts or 'no findings'}{top}\n"
         )
     if summary.failures:
-        lines += ["", "Could not be checked:"]
-        lines += [f"  {clean_line(f.label)}: {clean_line(f.error or '')}" for f in summary.failures]
+        yield "\nCould not be checked:\n"
+        for failed in summary.failures:
+            yield f"  {clean_line(failed.label)}: {clean_line(failed.error or '')}\n"
     if summary.rule_totals:
-        lines += ["", "Rules across the fleet:"]
-        lines += [
-            f"  {rule} {name}: {n} store{'s' if n != 1 else ''}"
-            for rule, name, n in summary.rule_totals
-        ]
-    return "\n".join(lines) + "\n"
+        yield "\nRules across the fleet:\n"
+        for rule, name, n in summary.rule_totals:
+            yield f"  {rule} {name}: {n} store{'s' if n != 1 else ''}\n"
