@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -21,8 +21,6 @@ from meum_doctor import __version__
 from meum_doctor.errors import ExitCode, MeumDoctorError, UsageError
 
 if TYPE_CHECKING:
-    from meum_doctor.config import Config
-    from meum_doctor.rule import Rule
     from meum_doctor.sources import RawStatus
 
 API_KEY_ENV = "MEUM_API_KEY"
@@ -59,28 +57,105 @@ def cli() -> None:
 # check ----------------------------------------------------------------------------------
 
 
-def _rule_options(function: Any) -> Any:
-    """Options shared by every command that evaluates rules."""
-    for option in reversed(
-        [
-            click.option(
-                "--config",
-                "config_path",
-                metavar="PATH",
-                help="Configuration file (default: $MEUM_DOCTOR_CONFIG, else "
-                "./meum-doctor.toml if present).",
-            ),
-            click.option(
-                "--rules-dir",
-                "rules_dirs",
-                multiple=True,
-                metavar="DIR",
-                help="Also load rules from the *.py files in DIR (repeatable).",
-            ),
-        ]
-    ):
-        function = option(function)
-    return function
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    """Apply click options in the order given (top to bottom, as in --help)."""
+
+    def apply(function: F) -> F:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+# Options shared by the commands, defined once.
+CONFIG = click.option(
+    "--config",
+    "config_path",
+    metavar="PATH",
+    help="Configuration file (default: $MEUM_DOCTOR_CONFIG, else ./meum-doctor.toml if present).",
+)
+RULES_DIR = click.option(
+    "--rules-dir",
+    "rules_dirs",
+    multiple=True,
+    metavar="DIR",
+    help="Also load rules from the *.py files in DIR (repeatable).",
+)
+BASE_URL = click.option(
+    "--base-url",
+    metavar="URL",
+    envvar=BASE_URL_ENV,
+    default="https://api.meum.io",
+    show_default=True,
+    help=f"Meum API base URL (or ${BASE_URL_ENV}).",
+)
+TIMEOUT = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1, max=300),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time allowed for each API attempt (at most 3 attempts).",
+)
+EVALUATION = _options(
+    click.option(
+        "--now",
+        "now_text",
+        metavar="ISO-8601",
+        help="Evaluation time (default: now, UTC), e.g. 2026-11-28T12:00:00Z.",
+    ),
+    click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "markdown", "html", "json"]),
+        default="text",
+        show_default=True,
+        help="Report format.",
+    ),
+    click.option(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="Write the report to PATH (atomically) instead of standard output.",
+    ),
+    click.option(
+        "--redact",
+        is_flag=True,
+        help="Hide what identifies a store: its host, integration ID and key prefixes.",
+    ),
+    click.option(
+        "--fail-on",
+        type=click.Choice(list(FAIL_ON_CHOICES)),
+        help="Exit 1 when a finding is at or above this severity (default: high, or the "
+        "config's fail_on).",
+    ),
+    click.option(
+        "--select",
+        multiple=True,
+        metavar="ID",
+        help="Run only these rule IDs or prefixes, e.g. MD5 (repeatable).",
+    ),
+    click.option(
+        "--ignore",
+        multiple=True,
+        metavar="ID",
+        help="Skip these rule IDs or prefixes (repeatable).",
+    ),
+    CONFIG,
+    RULES_DIR,
+    click.option(
+        "--no-color", is_flag=True, help="No colour, even on a terminal (NO_COLOR works too)."
+    ),
+    click.option(
+        "-v", "--verbose", is_flag=True, help="Show informational findings and what the tool does."
+    ),
+    click.option("--debug", is_flag=True, help="Show tracebacks and debug logging."),
+)
 
 
 @cli.command(context_settings=CONTEXT, epilog=EXIT_CODES_HELP)
@@ -90,14 +165,7 @@ def _rule_options(function: Any) -> Any:
     help=f"The store's sk_live_ API key. Prefer ${API_KEY_ENV}: keys on a command "
     "line end up in shell history.",
 )
-@click.option(
-    "--base-url",
-    metavar="URL",
-    envvar=BASE_URL_ENV,
-    default="https://api.meum.io",
-    show_default=True,
-    help=f"Meum API base URL (or ${BASE_URL_ENV}).",
-)
+@BASE_URL
 @click.option(
     "--input",
     "input_path",
@@ -112,68 +180,13 @@ def _rule_options(function: Any) -> Any:
     help="Diagnose a bundled example through an embedded local API (default: "
     "degraded); '--demo list' lists them.",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1, max=300),
-    default=10.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="Connect and read timeout of each API attempt.",
-)
+@TIMEOUT
 @click.option(
     "--save-status",
     metavar="PATH",
     help="Also save the status exactly as received, to re-run later with --input.",
 )
-@click.option(
-    "--now",
-    "now_text",
-    metavar="ISO-8601",
-    help="Evaluation time (default: now, UTC), e.g. 2026-11-28T12:00:00Z.",
-)
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "html", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
-@click.option(
-    "-o",
-    "--output",
-    metavar="PATH",
-    help="Write the report to PATH (atomically) instead of standard output.",
-)
-@click.option(
-    "--redact",
-    is_flag=True,
-    help="Hide what identifies the store: its host, integration ID and key prefixes.",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(list(FAIL_ON_CHOICES)),
-    help="Exit 1 when a finding is at or above this severity (default: high, or the "
-    "config's fail_on).",
-)
-@click.option(
-    "--select",
-    multiple=True,
-    metavar="ID",
-    help="Run only these rule IDs or prefixes, e.g. MD5 (repeatable).",
-)
-@click.option(
-    "--ignore", multiple=True, metavar="ID", help="Skip these rule IDs or prefixes (repeatable)."
-)
-@_rule_options
-@click.option(
-    "--no-color", is_flag=True, help="No colour, even on a terminal (NO_COLOR works too)."
-)
-@click.option(
-    "-v", "--verbose", is_flag=True, help="Show informational findings and what the tool does."
-)
-@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@EVALUATION
 def check(
     api_key: str | None,
     base_url: str,
@@ -373,14 +386,7 @@ def _print_examples() -> None:
     help="Fetch these stores from the API: one a line, 'label,key' or 'key'; "
     "'#' starts a comment. Keys are never printed.",
 )
-@click.option(
-    "--base-url",
-    metavar="URL",
-    envvar=BASE_URL_ENV,
-    default="https://api.meum.io",
-    show_default=True,
-    help=f"Meum API base URL (or ${BASE_URL_ENV}).",
-)
+@BASE_URL
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 500),
@@ -388,42 +394,13 @@ def _print_examples() -> None:
     show_default=True,
     help="At most this many API requests at once.",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1, max=300),
-    default=10.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="Timeout of each API attempt.",
-)
-@click.option("--now", "now_text", metavar="ISO-8601", help="Evaluation time (default: now, UTC).")
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "html", "json"]),
-    default="text",
-    show_default=True,
-    help="Summary format.",
-)
-@click.option("-o", "--output", metavar="PATH", help="Write the summary to PATH (atomically).")
+@TIMEOUT
 @click.option(
     "--output-dir",
     metavar="DIR",
     help="Also write each store's full report, in the same format, into DIR.",
 )
-@click.option("--redact", is_flag=True, help="Hide what identifies each store.")
-@click.option(
-    "--fail-on",
-    type=click.Choice(list(FAIL_ON_CHOICES)),
-    help="Exit 1 when any store has a finding at or above this severity.",
-)
-@click.option("--select", multiple=True, metavar="ID", help="Run only these rules (repeatable).")
-@click.option("--ignore", multiple=True, metavar="ID", help="Skip these rules (repeatable).")
-@_rule_options
-@click.option("--no-color", is_flag=True, help="No colour, even on a terminal.")
-@click.option("-v", "--verbose", is_flag=True, help="Say what the tool does.")
-@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@EVALUATION
 def batch(
     paths: Sequence[str],
     keys_file: str | None,
@@ -558,7 +535,8 @@ def examples() -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@_rule_options
+@CONFIG
+@RULES_DIR
 @click.option(
     "-f",
     "--format",
@@ -570,49 +548,30 @@ def examples() -> None:
 )
 def rules(config_path: str | None, rules_dirs: Sequence[str], fmt: str) -> None:
     """List every rule: ID, name, category, default severity, origin and summary."""
+    from meum_doctor import ruledocs
     from meum_doctor.config import find_config_path, load_config, rule_settings
     from meum_doctor.engine import discover
 
     config = load_config(find_config_path(config_path))
     found = discover(rules_dirs)
     settings = rule_settings(config, found)
-    if fmt == "json":
-        import json
-
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "id": r.id,
-                        "name": r.name,
-                        "category": r.category.label,
-                        "severity": r.severity.label,
-                        "origin": r.origin,
-                        "summary": r.describe_summary(settings[r.id].options),
-                    }
-                    for r in found
-                ],
-                indent=2,
-            )
-        )
-        return
-    if fmt == "markdown":
-        click.echo(_rules_markdown(found, settings, config), nl=False)
-        return
-    for r in found:
-        click.echo(
-            f"{r.id}  {r.name:<34} {r.category.label:<12} {r.severity.label:<8} "
-            f"{r.origin:<10}  {r.describe_summary(settings[r.id].options)}"
-        )
+    render = {
+        "text": ruledocs.listing_text,
+        "json": ruledocs.listing_json,
+        "markdown": ruledocs.reference_markdown,
+    }[fmt]
+    click.echo(render(found, settings, config), nl=False)
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("rule_id", metavar="ID")
-@_rule_options
+@CONFIG
+@RULES_DIR
 def explain(rule_id: str, config_path: str | None, rules_dirs: Sequence[str]) -> None:
     """Print one rule's full documentation, with the configured thresholds filled in."""
     from meum_doctor.config import find_config_path, load_config, rule_settings
     from meum_doctor.engine import discover
+    from meum_doctor.ruledocs import explain_text
 
     config = load_config(find_config_path(config_path))
     found = {r.id: r for r in discover(rules_dirs)}
@@ -620,62 +579,7 @@ def explain(rule_id: str, config_path: str | None, rules_dirs: Sequence[str]) ->
     if rule is None:
         raise UsageError(f"no rule {rule_id!r}; `meum-doctor rules` lists them")
     setting = rule_settings(config, found.values())[rule.id]
-    click.echo(_explain_text(rule, setting, config))
-
-
-def _fill_values(options: dict[str, Any], config: Config) -> dict[str, Any]:
-    return {**options, "policy": config.policy}
-
-
-def _explain_text(rule: Rule, setting: Any, config: Config) -> str:
-    values = _fill_values(dict(setting.options), config)
-    severity = setting.severity.label if setting.severity is not None else rule.severity.label
-    lines = [
-        f"{rule.id} {rule.name}",
-        f"  {rule.describe_summary(values)}",
-        "",
-        f"Category: {rule.category.label}    Default severity: {rule.severity.label}"
-        + ("" if setting.severity is None else f"    Configured severity: {severity}"),
-        f"Origin: {rule.origin}",
-    ]
-    if setting.options:
-        lines.append("Options (set them in [rules." + rule.id + "]):")
-        lines += [f"  {name} = {value!r}" for name, value in setting.options.items()]
-    lines += ["", rule.documentation(values)]
-    return "\n".join(lines)
-
-
-def _rules_markdown(found: Sequence[Rule], settings: dict[str, Any], config: Config) -> str:
-    parts = [
-        "# meum-doctor rules",
-        "",
-        "Generated from the rules' docstrings by `meum-doctor rules --format markdown`; do "
-        "not edit by hand. Rule IDs are stable: use them in configuration and tickets.",
-        "",
-        "| ID | Name | Category | Default severity | Summary |",
-        "|---|---|---|---|---|",
-    ]
-    for r in found:
-        summary = r.describe_summary(_fill_values(dict(r.options), config)).replace("|", "\\|")
-        parts.append(
-            f"| [{r.id}](#{r.id.lower()}) | {r.name} | {r.category.label} | "
-            f"{r.severity.label} | {summary} |"
-        )
-    for r in found:
-        values = _fill_values(dict(r.options), config)
-        parts += [
-            "",
-            f"## {r.id}",
-            "",
-            f"**{r.name}** ({r.category.label}, default severity "
-            f"{r.severity.label}): {r.describe_summary(values)}",
-            "",
-            r.documentation(values),
-        ]
-        if r.options:
-            parts += ["", "Options, in `[rules." + r.id + "]`:", ""]
-            parts += [f"- `{name}` = `{value!r}`" for name, value in r.options.items()]
-    return "\n".join(parts) + "\n"
+    click.echo(explain_text(rule, setting, config), nl=False)
 
 
 # Entry point: errors become one line and an exit code ---------------------------------------
