@@ -9,11 +9,13 @@ that need them, so ``--version`` and ``--help`` start in tens of milliseconds.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
 
@@ -21,6 +23,7 @@ from meum_doctor import __version__
 from meum_doctor.errors import ExitCode, MeumDoctorError, UsageError
 
 if TYPE_CHECKING:
+    from meum_doctor.pipeline import Setup
     from meum_doctor.sources import RawStatus
 
 API_KEY_ENV = "MEUM_API_KEY"
@@ -101,7 +104,7 @@ TIMEOUT = click.option(
     metavar="SECONDS",
     help="Time allowed for each API attempt (at most 3 attempts).",
 )
-EVALUATION = _options(
+_EVALUATION_OPTIONS = _options(
     click.option(
         "--now",
         "now_text",
@@ -158,6 +161,63 @@ EVALUATION = _options(
 )
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """The options ``check`` and ``batch`` share: how to evaluate, and how to report."""
+
+    now_text: str | None
+    fmt: str
+    output: str | None
+    redact: bool
+    fail_on: str | None
+    select: Sequence[str]
+    ignore: Sequence[str]
+    config_path: str | None
+    rules_dirs: Sequence[str]
+    no_color: bool
+    verbose: bool
+    debug: bool
+
+    def prepare(self) -> Setup:
+        """The evaluation time, configuration and rules, checked before any work."""
+        from meum_doctor.pipeline import prepare
+
+        return prepare(
+            config_path=self.config_path,
+            rules_dirs=self.rules_dirs,
+            selected=self.select,
+            ignored=self.ignore,
+            fail_on=self.fail_on,
+            now=_parse_now(self.now_text),
+            redact=self.redact,
+            verbose=self.verbose,
+        )
+
+    @property
+    def color(self) -> bool:
+        """Colour only for text on a terminal, and never with --no-color or NO_COLOR set."""
+        return (
+            self.fmt == "text"
+            and self.output is None
+            and not self.no_color
+            and not os.environ.get("NO_COLOR")
+            and sys.stdout.isatty()
+        )
+
+
+def run_options(function: F) -> F:
+    """Add the shared options; the command receives them as one ``run: RunOptions``."""
+    names = [field.name for field in fields(RunOptions)]
+
+    @functools.wraps(function)
+    def command(**kwargs: Any) -> Any:
+        run = RunOptions(**{name: kwargs.pop(name) for name in names})
+        _setup_logging(run.verbose, run.debug)
+        return function(run=run, **kwargs)
+
+    return cast(F, _EVALUATION_OPTIONS(command))
+
+
 @cli.command(context_settings=CONTEXT, epilog=EXIT_CODES_HELP)
 @click.option(
     "--api-key",
@@ -186,7 +246,7 @@ EVALUATION = _options(
     metavar="PATH",
     help="Also save the status exactly as received, to re-run later with --input.",
 )
-@EVALUATION
+@run_options
 def check(
     api_key: str | None,
     base_url: str,
@@ -194,56 +254,35 @@ def check(
     demo: str | None,
     timeout: float,
     save_status: str | None,
-    now_text: str | None,
-    fmt: str,
-    output: str | None,
-    redact: bool,
-    fail_on: str | None,
-    select: Sequence[str],
-    ignore: Sequence[str],
-    config_path: str | None,
-    rules_dirs: Sequence[str],
-    no_color: bool,
-    verbose: bool,
-    debug: bool,
+    run: RunOptions,
 ) -> None:
     """Diagnose one store and print a prioritized remediation report.
 
     The status comes from exactly one source: the API (--api-key or $MEUM_API_KEY), a saved
     file (--input), or a bundled example (--demo).
     """
-    _setup_logging(verbose, debug)
     if demo == "list":
         _print_examples()
         return
-    now = _parse_now(now_text)
     key = _choose_source(api_key, input_path, demo)
 
     from meum_doctor.output import check_writable, write_atomic
-    from meum_doctor.pipeline import diagnose, prepare
+    from meum_doctor.pipeline import diagnose
+    from meum_doctor.render import render
 
-    setup = prepare(
-        config_path=config_path,
-        rules_dirs=rules_dirs,
-        selected=select,
-        ignored=ignore,
-        fail_on=fail_on,
-        now=now,
-        redact=redact,
-        verbose=verbose,
-    )
-    for path in (output, save_status):
+    setup = run.prepare()
+    for path in (run.output, save_status):
         if path:
             check_writable(path)  # fail before the fetch, not after it
 
-    raw = _acquire(key, base_url, input_path, demo, timeout, now)
+    raw = _acquire(key, base_url, input_path, demo, timeout, setup.now)
     if save_status:
         write_atomic(save_status, raw.body)
     report = diagnose(raw, setup, secrets=[key] if key else [])
-    if debug:
+    if run.debug:
         for error in report.rule_errors:
             click.echo(_scrub(error.traceback), err=True)
-    _emit(report, fmt, output, no_color)
+    _write(render(report, run.fmt, color=run.color), run.output)
     if report.fails:
         sys.exit(ExitCode.FOUND_PROBLEMS)
 
@@ -288,23 +327,6 @@ def _acquire(
 
     assert key is not None
     return fetch_status(base_url, key, timeout)
-
-
-def _emit(report: Any, fmt: str, output: str | None, no_color: bool) -> None:
-    from meum_doctor.render import render
-
-    _write(render(report, fmt, color=_use_color(fmt, output, no_color)), output)
-
-
-def _use_color(fmt: str, output: str | None, no_color: bool) -> bool:
-    """Colour only for text on a terminal, and never with --no-color or NO_COLOR set."""
-    return (
-        fmt == "text"
-        and output is None
-        and not no_color
-        and not os.environ.get("NO_COLOR")
-        and sys.stdout.isatty()
-    )
 
 
 def _write(text: str | Iterable[str], output: str | None) -> None:
@@ -400,61 +422,37 @@ def _print_examples() -> None:
     metavar="DIR",
     help="Also write each store's full report, in the same format, into DIR.",
 )
-@EVALUATION
+@run_options
 def batch(
     paths: Sequence[str],
     keys_file: str | None,
     base_url: str,
     concurrency: int,
     timeout: float,
-    now_text: str | None,
-    fmt: str,
-    output: str | None,
     output_dir: str | None,
-    redact: bool,
-    fail_on: str | None,
-    select: Sequence[str],
-    ignore: Sequence[str],
-    config_path: str | None,
-    rules_dirs: Sequence[str],
-    no_color: bool,
-    verbose: bool,
-    debug: bool,
+    run: RunOptions,
 ) -> None:
     """Diagnose many stores in one run and summarize them, worst first.
 
     Stores come from status files, folders of *.json status files, and --keys-file. A store
     that cannot be checked is listed with the reason and never stops the others.
     """
-    _setup_logging(verbose, debug)
-    now = _parse_now(now_text)
-
     from meum_doctor import batch as fleet
     from meum_doctor.output import check_writable
-    from meum_doctor.pipeline import prepare
 
-    setup = prepare(
-        config_path=config_path,
-        rules_dirs=rules_dirs,
-        selected=select,
-        ignored=ignore,
-        fail_on=fail_on,
-        now=now,
-        redact=redact,
-        verbose=verbose,
-    )
+    setup = run.prepare()
     found = fleet.targets(paths, keys_file)
     _SECRETS.extend(t.key for t in found if t.key)
     if any(t.key for t in found):
         from meum_doctor.client import status_url
 
         status_url(base_url)  # a base URL the keys must not go to stops the run before any
-    if output:
-        check_writable(output)
+    if run.output:
+        check_writable(run.output)
     directory = _prepare_output_dir(output_dir)
 
     results: list[Any] = []
-    progress = _Progress(len(found), enabled=sys.stderr.isatty() and not debug)
+    progress = _Progress(len(found), enabled=sys.stderr.isatty() and not run.debug)
     used_names: set[str] = set()
 
     def on_store(result: Any, report: Any) -> None:
@@ -464,11 +462,11 @@ def batch(
             from meum_doctor.output import write_atomic
             from meum_doctor.render import render
 
-            name = fleet.report_file_name(result.label, fmt)
+            name = fleet.report_file_name(result.label, run.fmt)
             while name in used_names:
                 name = "_" + name
             used_names.add(name)
-            write_atomic(str(directory / name), render(report, fmt).encode("utf-8"))
+            write_atomic(str(directory / name), render(report, run.fmt).encode("utf-8"))
 
     fleet.run(
         found, setup, base_url=base_url, timeout=timeout, concurrency=concurrency, on_store=on_store
@@ -479,8 +477,7 @@ def batch(
     )
     from meum_doctor.render.batch import render_batch
 
-    color = _use_color(fmt, output, no_color)
-    _write(render_batch(summary, fmt, color=color), output)
+    _write(render_batch(summary, run.fmt, color=run.color), run.output)
     if summary.fails:
         sys.exit(ExitCode.FOUND_PROBLEMS)
     if summary.failures:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
+from meum_doctor.rule import http_url
 from meum_doctor.text import visible
 
 SEVERITY_MARKERS = {
@@ -36,14 +36,9 @@ def timestamp(value: datetime) -> str:
 
 
 def link_url(url: str) -> str | None:
-    """``url`` when it may become a link (http or https with a host), else None."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    if any(ch.isspace() or ord(ch) < 32 for ch in url):
+    """``url`` when it may become a link (http or https with a host, nothing hidden in
+    it), else None."""
+    if http_url(url) is None or any(ch.isspace() or ord(ch) < 32 for ch in url):
         return None
     return url
 
