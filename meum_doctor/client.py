@@ -392,13 +392,14 @@ def _short_reason(text: str) -> str:
 def make_client(base_url: str, timeout: float, connections: int = 10) -> httpx.AsyncClient:
     """An AsyncClient for ``base_url``: no automatic redirects, proxies and CAs from the env.
 
-    For a plain-http loopback URL (the demo and test servers) TLS can never be used (a
-    redirect may not change the scheme), so the client gets an empty TLS context instead of
-    loading the CA bundle, which costs tens of milliseconds at every start.
+    The TLS context is made once and shared by every connection: loading the CA bundle costs
+    tens of milliseconds. For a plain-http loopback URL (the demo and test servers) TLS can
+    never be used (a redirect may not change the scheme), so it gets an empty context.
     """
-    verify: ssl.SSLContext | bool = True
     if urlsplit(base_url).scheme.lower() == "http":
         verify = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, and trusts nothing
+    else:
+        verify = httpx.create_ssl_context(trust_env=True)  # SSL_CERT_FILE and SSL_CERT_DIR
     options: dict[str, Any] = {}
     if connections > 1:
         options["transport"] = ShardedTransport(

@@ -163,3 +163,20 @@ def test_streamed_json_is_the_summary_dict(paths: list[str], tmp_path: Path) -> 
     streamed = "".join(render_batch(summary, "json"))
     assert json.loads(streamed) == batch_dict(summary)
     assert streamed == json.dumps(batch_dict(summary), indent=2) + "\n"
+
+
+def test_progress_bar_counts_done_and_failed(capsys: pytest.CaptureFixture[str]) -> None:
+    from meum_doctor.cli import _Progress
+
+    bar = _Progress(4, enabled=True)
+    bar.update(failed=False)
+    bar.update(failed=True)
+    bar.close()
+    err = capsys.readouterr().err
+    assert "\r[" + "#" * 7 + "." * 23 + "] 1/4 stores, 0 could not be checked" in err
+    assert "] 2/4 stores, 1 could not be checked" in err
+    assert err.endswith("\r\x1b[K")  # the bar is wiped before the summary is printed
+    silent = _Progress(4, enabled=False)
+    silent.update(failed=True)
+    silent.close()
+    assert capsys.readouterr().err == ""
