@@ -99,10 +99,10 @@ def compile_package() -> None:
 
 def status_files(folder: Path, count: int) -> None:
     """``count`` status files, cycling through the bundled examples with varied times."""
-    from meum_doctor.data import package_file
+    from meum_doctor.data import package_bytes
     from meum_doctor.demo import EXAMPLES
 
-    bodies = [package_file("meum_doctor.examples", f"{n}.json").read_bytes() for n in EXAMPLES]
+    bodies = [package_bytes("meum_doctor.examples", f"{n}.json") for n in EXAMPLES]
     for index in range(count):
         data = json.loads(bodies[index % len(bodies)])
         data["integration_public_id"] = f"int_{index:020d}"
@@ -116,7 +116,7 @@ def bench_startup(rows: list[Row], repeat: int, work: Path) -> None:
     from meum_doctor.demo import DEMO_KEY, example_body
     from meum_doctor.exampleapi import ExampleApi
 
-    example = str(package_file("meum_doctor.examples", "degraded.json"))
+    example = package_file("meum_doctor.examples", "degraded.json")
     cases: list[tuple[str, list[str], list[str], float, dict[str, str]]] = [
         ("meum-doctor --version", tool("--version"), [PYTHON, "-c", "import click"], 1.3, env),
         (
@@ -168,7 +168,7 @@ def bench_startup(rows: list[Row], repeat: int, work: Path) -> None:
 
 def bench_engine(rows: list[Row], seconds: float) -> None:
     from meum_doctor.config import config_from_mapping, rule_settings
-    from meum_doctor.data import package_file
+    from meum_doctor.data import package_bytes
     from meum_doctor.demo import EXAMPLES
     from meum_doctor.engine import discover, evaluate
     from meum_doctor.status import parse
@@ -177,7 +177,7 @@ def bench_engine(rows: list[Row], seconds: float) -> None:
     rules = discover()
     settings = rule_settings(config, rules)
     now = datetime(2026, 11, 28, 12, tzinfo=UTC)
-    bodies = [package_file("meum_doctor.examples", f"{n}.json").read_bytes() for n in EXAMPLES]
+    bodies = [package_bytes("meum_doctor.examples", f"{n}.json") for n in EXAMPLES]
     done = 0
     started = time.perf_counter()
     while time.perf_counter() - started < seconds:

@@ -212,7 +212,8 @@ def run_options(function: F) -> F:
     @functools.wraps(function)
     def command(**kwargs: Any) -> Any:
         run = RunOptions(**{name: kwargs.pop(name) for name in names})
-        _setup_logging(run.verbose, run.debug)
+        if run.verbose or run.debug:
+            _setup_logging(run.verbose, run.debug)
         return function(run=run, **kwargs)
 
     return cast(F, _EVALUATION_OPTIONS(command))
@@ -275,7 +276,7 @@ def check(
         if path:
             check_writable(path)  # fail before the fetch, not after it
 
-    raw = _acquire(key, base_url, input_path, demo, timeout, setup.now)
+    raw = _acquire(key, base_url, input_path, demo, timeout, setup.now, run)
     if save_status:
         write_atomic(save_status, raw.body)
     report = diagnose(raw, setup, secrets=[key] if key else [])
@@ -314,11 +315,14 @@ def _acquire(
     demo: str | None,
     timeout: float,
     now: datetime,
+    run: RunOptions,
 ) -> RawStatus:
     if input_path:
         from meum_doctor.sources import read_file
 
         return read_file(input_path)
+    # The network may warn (an odd key) and log retries: only now is logging worth loading.
+    _setup_logging(run.verbose, run.debug)
     if demo:
         from meum_doctor.demo import fetch_example
 
@@ -444,6 +448,7 @@ def batch(
     found = fleet.targets(paths, keys_file)
     _SECRETS.extend(t.key for t in found if t.key)
     if any(t.key for t in found):
+        _setup_logging(run.verbose, run.debug)  # the network may warn and log retries
         from meum_doctor.client import status_url
 
         status_url(base_url)  # a base URL the keys must not go to stops the run before any

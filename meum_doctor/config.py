@@ -26,12 +26,11 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
 
-from meum_doctor.data import package_file
+from meum_doctor.data import package_bytes
 from meum_doctor.errors import ConfigError
 from meum_doctor.policy import COMPONENTS, ComponentPolicy, VersionPolicy, parse_version
 from meum_doctor.rule import Rule, Severity, ValueClasses
@@ -75,7 +74,7 @@ def find_config_path(explicit: str | None, env: Mapping[str, str] | None = None)
     env = os.environ if env is None else env
     if env.get(CONFIG_ENV):
         return env[CONFIG_ENV]
-    return DEFAULT_CONFIG_NAME if Path(DEFAULT_CONFIG_NAME).is_file() else None
+    return DEFAULT_CONFIG_NAME if os.path.isfile(DEFAULT_CONFIG_NAME) else None
 
 
 def load_config(path: str | None) -> Config:
@@ -83,7 +82,8 @@ def load_config(path: str | None) -> Config:
     user: dict[str, Any] = {}
     if path is not None:
         try:
-            text = Path(path).read_text("utf-8")
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
         except FileNotFoundError:
             raise ConfigError(f"configuration file {path} does not exist") from None
         except (OSError, UnicodeDecodeError) as exc:
@@ -97,7 +97,7 @@ def load_config(path: str | None) -> Config:
 
 def config_from_mapping(user: dict[str, Any], path: str | None = None) -> Config:
     """The defaults overlaid with ``user`` (a decoded configuration table), validated."""
-    defaults = tomllib.loads(package_file("meum_doctor", "defaults.toml").read_text("utf-8"))
+    defaults = tomllib.loads(package_bytes("meum_doctor", "defaults.toml").decode("utf-8"))
     return _build(defaults, user, path)
 
 

@@ -9,11 +9,17 @@ importlib.resources does too, without its import cost, which a CLI pays on every
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
+import os
 
 
-def package_file(package: str, name: str) -> Path:
+def package_file(package: str, name: str) -> str:
     """The path of data file ``name`` in ``package`` (e.g. ``meum_doctor.templates``)."""
     module = importlib.import_module(package)
     assert module.__file__ is not None  # our packages are regular packages, never namespaces
-    return Path(module.__file__).parent / name
+    return os.path.join(os.path.dirname(module.__file__), name)
+
+
+def package_bytes(package: str, name: str) -> bytes:
+    """The contents of data file ``name`` in ``package``."""
+    with open(package_file(package, name), "rb") as handle:
+        return handle.read()

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from meum_doctor.data import package_file
+from meum_doctor.data import package_bytes
 from meum_doctor.errors import UsageError
 from meum_doctor.sources import RawStatus
 from meum_doctor.status import parse_datetime
@@ -44,7 +44,7 @@ def example_body(name: str) -> bytes:
     """The bundled example called ``name``, as stored."""
     if name not in EXAMPLES:
         raise UsageError(f"no bundled example called {name!r}; choose from: {', '.join(EXAMPLES)}")
-    return package_file("meum_doctor.examples", f"{name}.json").read_bytes()
+    return package_bytes("meum_doctor.examples", f"{name}.json")
 
 
 def rebase(body: bytes, now: datetime) -> bytes:

@@ -23,7 +23,6 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
 from types import ModuleType
 from typing import cast
 
@@ -111,6 +110,8 @@ def _from_entry_points() -> list[Rule]:
 
 
 def _from_directory(directory: str) -> list[Rule]:
+    from pathlib import Path  # only for --rules-dir: not worth loading on every run
+
     path = Path(directory)
     if not path.is_dir():
         raise RuleLoadError(f"rules directory {directory} does not exist or is not a folder")

@@ -10,17 +10,16 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Iterable
-from pathlib import Path
 
 from meum_doctor.errors import UsageError
 
 
 def check_writable(path: str) -> None:
     """Fail early (before any work) when ``path``'s folder does not exist."""
-    folder = Path(path).parent
-    if not folder.is_dir():
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
         raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
-    if Path(path).is_dir():
+    if os.path.isdir(path):
         raise UsageError(f"cannot write {path}: it is a folder")
 
 
@@ -31,21 +30,21 @@ def write_atomic(path: str, data: bytes | Iterable[bytes]) -> None:
     producing a chunk fails, the temporary file is removed and ``path`` is untouched.
     """
     check_writable(path)
-    target = Path(path)
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    folder, name = os.path.split(path)
+    fd, temporary = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             for chunk in [data] if isinstance(data, bytes) else data:
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        if target.exists():
+        if os.path.exists(path):
             # Keep the permissions a user gave the file they are replacing.
             with contextlib.suppress(OSError):
-                os.chmod(temporary, target.stat().st_mode & 0o777)
+                os.chmod(temporary, os.stat(path).st_mode & 0o777)
         else:
             os.chmod(temporary, 0o644 & ~_umask())
-        os.replace(temporary, target)
+        os.replace(temporary, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

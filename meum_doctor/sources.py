@@ -11,7 +11,6 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import BinaryIO
 
 from meum_doctor.errors import BadResponse, StatusUnavailable
@@ -41,9 +40,8 @@ def read_file(path: str, stdin: BinaryIO | None = None) -> RawStatus:
         body = stream.read(MAX_FILE_BODY + 1)
         _check_size(len(body), "standard input")
         return RawStatus(body=body, source_type="stdin", location="-", fetched_at=now)
-    file = Path(path)
     try:
-        with file.open("rb") as handle:
+        with open(path, "rb") as handle:
             body = handle.read(MAX_FILE_BODY + 1)
     except FileNotFoundError:
         raise StatusUnavailable(f"status file {path} does not exist") from None

@@ -61,6 +61,7 @@ def test_check_from_a_file_does_not_import_httpx(tmp_path: Path, fmt: str) -> No
     loaded = modules_after(tmp_path, "check", "--input", str(EXAMPLES / "degraded.json"),
                            "--now", NOW, "-f", fmt)
     assert heavy(loaded) == set()
+    assert "logging" not in loaded  # nothing logs without the network, -v or --debug
     assert "meum_doctor.report" in loaded  # it really ran
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from meum_doctor.data import package_file
+from meum_doctor.data import package_bytes
 from meum_doctor.render import common
 from meum_doctor.text import visible
 
@@ -75,7 +75,7 @@ def _html_finalize(value: Any) -> Any:
 
 
 def _load(name: str) -> str:
-    return package_file("meum_doctor.templates", name).read_text("utf-8")
+    return package_bytes("meum_doctor.templates", name).decode("utf-8")
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
