@@ -55,7 +55,6 @@ from meum_doctor.text import clean_line
 
 log = logging.getLogger("meum_doctor.client")
 
-DEFAULT_BASE_URL = "https://api.meum.io"
 STATUS_PATH = "/v1/integration/woocommerce/status"
 MAX_BODY = 1024 * 1024
 MAX_ATTEMPTS = 3
@@ -190,7 +189,7 @@ def decide(
 
 
 def backoff(attempt: int) -> float:
-    """Exponential backoff with jitter: about 0.25 s, then 0.5 s, then 1 s."""
+    """Exponential backoff with full-range jitter: 0.125–0.25 s, then 0.25–0.5 s."""
     ceiling = BACKOFF_BASE * 2.0 ** (attempt - 1)
     return ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 - jitter, not crypto
 

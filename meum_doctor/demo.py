@@ -36,10 +36,6 @@ EXAMPLES = {
 }
 
 
-def example_names() -> list[str]:
-    return list(EXAMPLES)
-
-
 def example_body(name: str) -> bytes:
     """The bundled example called ``name``, as stored."""
     if name not in EXAMPLES:

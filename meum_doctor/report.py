@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -94,7 +94,6 @@ class Report:
     fail_on: Severity | None
     #: Findings below this severity are left out of the terminal view (``-v`` shows them).
     hidden_below: Severity = Severity.INFO
-    extras: dict[str, Any] = field(default_factory=dict)
 
     @property
     def verdict_text(self) -> str:

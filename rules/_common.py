@@ -24,13 +24,6 @@ def payments_link(status: Status) -> tuple[Link, ...]:
     return admin_link(status, PAYMENTS_PAGE, PAYMENTS_TITLE)
 
 
-def evidence_value(value: object) -> str | bool | None:
-    """A status value as evidence: strings and booleans as they are, anything else as text."""
-    if value is None or isinstance(value, str | bool):
-        return value
-    return str(value)
-
-
 def outdated(
     component: str,
     field_name: str,
