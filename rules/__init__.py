@@ -26,6 +26,7 @@ from .md501_webhooks_unhealthy import webhooks_unhealthy
 from .md502_webhook_url_missing import webhook_url_missing
 from .md503_webhook_url_not_https import webhook_url_not_https
 from .md504_webhook_host_mismatch import webhook_host_mismatch
+from .md505_webhook_url_legacy import webhook_url_legacy
 from .md601_connect_key_expiring import connect_key_expiring
 from .md602_connect_key_leftover import connect_key_leftover
 from .md901_status_field_malformed import status_field_malformed
@@ -50,6 +51,7 @@ RULES = (
     webhook_url_missing,
     webhook_url_not_https,
     webhook_host_mismatch,
+    webhook_url_legacy,
     connect_key_expiring,
     connect_key_leftover,
     status_field_malformed,

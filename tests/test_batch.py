@@ -116,7 +116,7 @@ def test_select_and_fail_on_apply(run: Any) -> None:
                   "--fail-on", "never"])
     summary = json.loads(result.out)
     assert result.code == 0
-    assert {r["rule"] for r in summary["rules"]} <= {"MD501", "MD502", "MD503", "MD504"}
+    assert {r["rule"] for r in summary["rules"]} <= {"MD501", "MD502", "MD503", "MD504", "MD505"}
 
 
 def test_usage_errors(run: Any, tmp_path: Path) -> None:

@@ -176,7 +176,7 @@ def test_cli_select_replaces_and_ignore_adds(tmp_path: Path, run: Any) -> None:
     result = run(["check", "--config", path, "--input", str(EXAMPLES / "degraded.json"), "--now",
                   NOW, "-f", "json", "--select", "MD2", "--select", "MD5", "--ignore", "MD205"])
     rules = [f["rule"] for f in json.loads(result.out)["findings"]]
-    assert sorted(rules) == ["MD201", "MD202", "MD501"]
+    assert sorted(rules) == ["MD201", "MD202", "MD501", "MD505"]
 
 
 def test_the_example_configuration_is_valid(run: Any) -> None:

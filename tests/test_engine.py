@@ -50,7 +50,7 @@ def test_builtin_rules_come_first_and_are_valid() -> None:
     rules = discover(plugins=False)
     assert [r.id for r in rules] == [r.id for r in RULES]
     assert all(r.origin == "built-in" for r in rules)
-    assert len({r.id for r in rules}) == len(rules) == 22
+    assert len({r.id for r in rules}) == len(rules) == 23
 
 
 def test_entry_point_plugin_is_discovered(plugin_path: Path) -> None:
@@ -145,8 +145,8 @@ def test_a_rule_that_raises_shows_its_traceback_with_debug(run: Any) -> None:
     ("selected", "ignored", "expected"),
     [
         ([], [], [r.id for r in RULES]),
-        (["MD5"], [], ["MD501", "MD502", "MD503", "MD504"]),
-        (["MD5"], ["MD503"], ["MD501", "MD502", "MD504"]),
+        (["MD5"], [], ["MD501", "MD502", "MD503", "MD504", "MD505"]),
+        (["MD5"], ["MD503"], ["MD501", "MD502", "MD504", "MD505"]),
         (["MD503"], ["MD5"], ["MD503"]),  # the more specific selector wins
         (["MD5"], ["MD5"], []),  # a tie goes to ignore
         (["md101", "MD90"], [], ["MD101", "MD901", "MD902"]),
