@@ -242,3 +242,23 @@ def test_reports_stay_bounded_for_enormous_strings(run: Any, tmp_path: Path, fmt
         assert len(issues) == 21  # 20 one by one, then "and N more"
         assert issues[-1]["title"] == "Meum reports 4981 more problems, not listed one by one"
         assert len(issues[0]["detail"]) < 2100 and "more characters" in issues[0]["detail"]
+
+
+@pytest.mark.parametrize("spelling", ["plain", "escaped"])
+def test_a_key_echoed_in_the_status_is_redacted(run: Any, tmp_path: Path, spelling: str) -> None:
+    from conftest import SECRET_KEY, SECRET_TAIL
+
+    from meum_doctor.exampleapi import ExampleApi
+
+    echoed = SECRET_KEY if spelling == "plain" else "".join(f"\\u{ord(c):04x}" for c in SECRET_KEY)
+    body = (REPO / "examples" / "degraded.json").read_bytes().replace(
+        b'"issues": [', b'"issues": ["your key is ' + echoed.encode() + b'", ', 1
+    )
+    with ExampleApi({SECRET_KEY: body}) as api:
+        for fmt in ("text", "markdown", "html", "json"):
+            result = run(["check", "--base-url", api.base_url, "--now", NOW, "-f", fmt, "-v"],
+                          env={"MEUM_API_KEY": SECRET_KEY})
+            assert result.code == 1
+            assert SECRET_TAIL not in result.out + result.err
+            if fmt == "text":
+                assert "your key is sk_live_…" in result.out  # still says what it was
