@@ -206,6 +206,10 @@ async def _fetch_all(
 
     url = status_url(base_url)
     pending = iter(remote)  # shared by the workers: the event loop runs one at a time
+    # Diagnosing is CPU work. Done by the worker that fetched, it would hold back that
+    # worker's next request until the rules ran; handed to one consumer instead, the next
+    # request is already on the wire while the last answer is diagnosed.
+    arrived: asyncio.Queue[tuple[Target, RawStatus] | None] = asyncio.Queue()
 
     async def worker() -> None:
         for target in pending:
@@ -215,10 +219,19 @@ async def _fetch_all(
             except StatusUnavailable as exc:
                 on_store(StoreResult(target.label, "api", error=str(exc)), None)
                 continue
-            _finish(target, raw, setup, on_store)
+            arrived.put_nowait((target, raw))
 
-    async with make_client(base_url, timeout, connections=concurrency) as client:
-        await asyncio.gather(*(worker() for _ in range(min(concurrency, len(remote)))))
+    async def diagnose_arrivals() -> None:
+        while (item := await arrived.get()) is not None:
+            _finish(*item, setup, on_store)
+
+    consumer = asyncio.create_task(diagnose_arrivals())
+    try:
+        async with make_client(base_url, timeout, connections=concurrency) as client:
+            await asyncio.gather(*(worker() for _ in range(min(concurrency, len(remote)))))
+    finally:
+        arrived.put_nowait(None)
+        await consumer
 
 
 def _finish(target: Target, raw: RawStatus, setup: Setup, on_store: StoreCallback) -> None:
