@@ -605,16 +605,16 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         sys.exit(ExitCode.USAGE)
     except click.exceptions.Abort:
         click.echo("meum-doctor: aborted", err=True)
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     except MeumDoctorError as exc:
         _fail(exc, exc.exit_code, str(exc), debug)
     except KeyboardInterrupt:
         click.echo("meum-doctor: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     except Exception as exc:  # a bug: one line, and the traceback only with --debug
         _fail(
             exc,
-            4,
+            ExitCode.INTERNAL,
             f"internal error: {type(exc).__name__}: {exc} (run with --debug for "
             "the traceback, and please report it)",
             debug,

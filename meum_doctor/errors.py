@@ -30,6 +30,8 @@ class ExitCode(IntEnum):
     FOUND_PROBLEMS = 1  #: ran; found problems at or above the failure threshold
     USAGE = 2  #: usage or configuration error (click's own usage errors included)
     NO_STATUS = 3  #: no status could be obtained or read (network, HTTP, file, JSON)
+    INTERNAL = 4  #: a bug in meum-doctor (or a rule plugin outside its rules)
+    INTERRUPTED = 130  #: Ctrl-C, as shells report a SIGINT
 
 
 class MeumDoctorError(Exception):

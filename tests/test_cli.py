@@ -259,3 +259,11 @@ def test_console_script_is_installed() -> None:
     script = Path(sys.executable).parent / "meum-doctor"
     done = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
     assert done.returncode == 0 and done.stdout.startswith("meum-doctor ")
+
+
+def test_exit_codes_are_the_documented_constants() -> None:
+    from meum_doctor.errors import ExitCode
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    for code in ExitCode:
+        assert f"\n| {int(code)} | " in readme, code
