@@ -597,6 +597,11 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
+        context = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and context is not None:
+            # `meum-doctor` alone: the help, as click 8.1 shows it (8.2 made it an error).
+            click.echo(context.get_help())
+            sys.exit(ExitCode.OK)
         message = _scrub(exc.format_message())
         if isinstance(exc, click.UsageError) and exc.ctx is not None:
             click.echo(_scrub(exc.ctx.get_usage()), err=True)

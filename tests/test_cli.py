@@ -267,3 +267,17 @@ def test_exit_codes_are_the_documented_constants() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     for code in ExitCode:
         assert f"\n| {int(code)} | " in readme, code
+
+
+def test_no_command_shows_the_help(run: Any) -> None:
+    result = run([])
+    assert result.code == 0
+    assert result.out.startswith("Usage: meum-doctor [OPTIONS] COMMAND [ARGS]...")
+    assert "check     Diagnose one store" in result.out
+    assert result.err == ""
+
+
+def test_misspelt_command(run: Any) -> None:
+    result = run(["chek"])
+    assert result.code == 2
+    assert "No such command 'chek'. Did you mean 'check'?" in result.err
