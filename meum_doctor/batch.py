@@ -16,6 +16,7 @@ printed: a store is named by its label, or by its key's first 8 characters and i
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -30,6 +31,7 @@ from meum_doctor.rule import Severity
 from meum_doctor.sources import RawStatus, read_file
 from meum_doctor.text import clean_line
 
+log = logging.getLogger("meum_doctor.batch")
 VERDICT_ORDER = {"critical": 0, "attention": 1, "healthy": 2}
 
 
@@ -143,10 +145,12 @@ def read_keys_file(path: str) -> Iterator[Target]:
         key = key.strip()
         name = clean_line(label.strip()) or f"{key[:8]}… (line {number})"
         try:
-            check_key(key)
+            warnings = check_key(key)
         except UsageError as exc:
             yield Target(label=name, problem=f"line {number} of {path}: {exc}")
             continue
+        for warning in warnings:
+            log.warning("store %s (line %d): %s", name, number, warning)
         yield Target(label=name, key=key)
 
 

@@ -445,10 +445,11 @@ def batch(
     from meum_doctor.output import check_writable
 
     setup = run.prepare()
+    if keys_file:
+        _setup_logging(run.verbose, run.debug)  # odd keys warn; the network logs retries
     found = fleet.targets(paths, keys_file)
     _SECRETS.extend(t.key for t in found if t.key)
     if any(t.key for t in found):
-        _setup_logging(run.verbose, run.debug)  # the network may warn and log retries
         from meum_doctor.client import status_url
 
         status_url(base_url)  # a base URL the keys must not go to stops the run before any

@@ -180,3 +180,15 @@ def test_progress_bar_counts_done_and_failed(capsys: pytest.CaptureFixture[str])
     silent.update(failed=True)
     silent.close()
     assert capsys.readouterr().err == ""
+
+
+def test_odd_keys_warn_once_per_store_without_showing_them(run: Any, tmp_path: Path) -> None:
+    odd = "test_key_" + "z" * 20
+    statuses = {odd: example_bytes("healthy")}
+    with ExampleApi(statuses) as server:
+        keys = keys_file(tmp_path, f"shop,{odd}\n")
+        result = run(["batch", "--keys-file", keys, "--base-url", server.base_url, "--now", NOW])
+    assert result.code == 0
+    assert result.err.count("does not start with sk_live_") == 1
+    assert "store shop (line 1)" in result.err
+    assert "z" * 20 not in result.err + result.out
