@@ -102,6 +102,11 @@ class ExampleApi:
             IndexError,
         ):
             pass  # the client hung up, or sent something that is not HTTP
+        except asyncio.CancelledError:
+            # The server is stopping. End normally rather than as cancelled: on Python 3.11
+            # asyncio's stream callback calls task.exception() on the finished handler, which
+            # raises for a cancelled task and prints a traceback to stderr.
+            pass
         finally:
             writer.close()
 
