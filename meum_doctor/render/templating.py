@@ -132,5 +132,4 @@ def environment(kind: str) -> jinja2.Environment:
         )
         env.filters.update(md_link=md_link, md_fence=md_fence, md=md_escape)
     env.filters.update(_filters())
-    env.globals["markers"] = common.SEVERITY_MARKERS
     return env
