@@ -21,6 +21,7 @@ import click
 
 from meum_doctor import __version__
 from meum_doctor.errors import ExitCode, MeumDoctorError, UsageError
+from meum_doctor.secrets import Secrets
 
 if TYPE_CHECKING:
     from meum_doctor.pipeline import Setup
@@ -592,7 +593,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Run the command line; every expected failure is one line on stderr and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
-    _SECRETS[:] = _secrets_in(args)
+    _SECRETS.extend(_secrets_in(args))
     try:
         cli.main(args=args, prog_name="meum-doctor", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -640,7 +641,9 @@ def _fail(exc: BaseException, code: int, message: str, debug: bool) -> NoReturn:
     sys.exit(code)
 
 
-_SECRETS: list[str] = []
+# The secrets of this run (the evidence-layer issue moves this into the application core, as an
+# object handed down instead of a module global).
+_SECRETS = Secrets()
 
 
 def _secrets_in(args: Sequence[str]) -> list[str]:
@@ -655,7 +658,5 @@ def _secrets_in(args: Sequence[str]) -> list[str]:
 
 
 def _scrub(text: str) -> str:
-    """``text`` without any known key: the last line of defence for what is printed."""
-    for secret in _SECRETS:
-        text = text.replace(secret, "sk_live_…")
-    return text
+    """``text`` without any known secret: the last line of defence for what is printed."""
+    return _SECRETS.scrub(text)

@@ -14,11 +14,9 @@ The object is created once per run by the front end and handed down; nothing her
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
-from urllib.parse import quote, quote_plus
 
 #: The public prefixes of Meum keys: the only part of a key that may ever be shown.
 PUBLIC_PREFIXES = ("sk_live_", "sk_test_")
@@ -42,6 +40,10 @@ def key_hint(key: str) -> str:
 
 def _variants(secret: str) -> set[str]:
     """``secret`` as written and as it appears when echoed inside JSON or a URL."""
+    # Imported here: most runs (--version, --help, --input) never add a secret.
+    import json
+    from urllib.parse import quote, quote_plus
+
     escaped = json.dumps(secret)[1:-1]
     forms = {
         secret,
