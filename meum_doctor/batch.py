@@ -10,16 +10,20 @@ Results stream: each store is diagnosed as soon as its status arrives, its full 
 written at once when asked for (``--output-dir``), and only a small :class:`StoreResult`
 is kept for the summary, so memory stays flat however many stores there are. A failure
 for one store is recorded for that store and never stops the others. Keys are never
-printed: a store is named by its label, or by its key's first 8 characters and its line.
+printed: a store is named by its label, or by its key's public prefix (``sk_live_…``, when it
+has one) and its line; a label that looks like a key is refused (see :func:`read_keys_file`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
+import stat
+import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +32,7 @@ from meum_doctor.errors import MeumDoctorError, StatusUnavailable, UsageError
 from meum_doctor.pipeline import Setup, diagnose
 from meum_doctor.report import Report
 from meum_doctor.rule import Severity
+from meum_doctor.secrets import Secrets, public_prefix
 from meum_doctor.sources import RawStatus, read_file
 from meum_doctor.text import clean_line
 
@@ -110,8 +115,13 @@ class BatchSummary:
 # Finding the stores ------------------------------------------------------------------------
 
 
-def targets(paths: Sequence[str], keys_file: str | None) -> list[Target]:
-    """Every store named by the paths (files, folders of *.json) and the keys file."""
+def targets(
+    paths: Sequence[str], keys_file: str | None, secrets: Secrets | None = None
+) -> list[Target]:
+    """Every store named by the paths (files, folders of *.json) and the keys file.
+
+    Every key and raw line of the keys file is added to ``secrets`` before anything is logged.
+    """
     found: list[Target] = []
     for path in paths:
         candidate = Path(path)
@@ -122,36 +132,223 @@ def targets(paths: Sequence[str], keys_file: str | None) -> list[Target]:
         else:
             raise UsageError(f"no status file or folder at {path}")
     if keys_file:
-        found += list(read_keys_file(keys_file))
+        found += read_keys_file(keys_file, secrets)
     if not found:
         raise UsageError("no stores to check: give status files or folders, or --keys-file")
     return _unique_labels(found)
 
 
-def read_keys_file(path: str) -> Iterator[Target]:
-    """One store a line: ``label,key`` or ``key``; blank lines and ``#`` comments skipped."""
-    try:
-        lines = Path(path).read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or type(exc).__name__
-        raise UsageError(f"cannot read keys file {path}: {reason}") from None
+# The keys file -------------------------------------------------------------------------------
+
+#: A keys file is refused beyond these: a fleet is far smaller, and a path to a device
+#: (``/dev/zero``) or to the wrong file must end in a clear error, not in MemoryError.
+MAX_KEYS_STORES = 100_000
+MAX_KEYS_BYTES = 16 * 1024 * 1024
+#: How long a keys file that is a pipe may take to arrive (``--keys-file <(vault read …)``
+#: keeps the keys off the disk, so pipes are welcome; one that never ends must not hang).
+PIPE_DEADLINE = 30.0
+#: What makes a label look like a key. A label is printed everywhere (every summary format,
+#: warnings, file names), so anything a key could be is refused rather than guessed at: the
+#: public prefixes in any case, and a run of 20 or more characters of the alphabet keys are
+#: made of (a key's random part; a name in words has separators or is shorter).
+KEY_PREFIX_IN_LABEL = re.compile(r"sk_(?:live|test)_", re.IGNORECASE)
+KEY_ALPHABET_RUN = re.compile(r"[A-Za-z0-9_]{20,}")
+
+
+def read_keys_file(path: str, secrets: Secrets | None = None) -> list[Target]:
+    """One store a line: ``label,key`` or ``key``; blank lines and ``#`` comments skipped.
+
+    A line that is not exactly that (three fields, an empty key, a label that looks like a
+    key, as when a line is written ``key,label``) becomes a store that is not checked, named
+    by its line number: its fields are never shown and nothing is sent. Every key, every raw
+    line and anything key-like in a comment joins ``secrets`` first, so that no message
+    logged while reading can show one.
+    """
+    lines = _decode_keys(path, _read_capped(path))
+    parsed = [(number, line) for number, line in enumerate(lines, 1) if line]
+    stores = [(number, line) for number, line in parsed if not line.startswith("#")]
+    if len(stores) > MAX_KEYS_STORES:
+        raise UsageError(
+            f"the keys file {path} has more than {MAX_KEYS_STORES} stores, the most one run "
+            "checks: split it into several files"
+        )
+    if not stores:
+        raise UsageError(
+            f"the keys file {path} has no stores (only blank lines and comments): write one "
+            "store a line, 'label,key' or 'key'"
+        )
+    fields = {number: [part.strip() for part in line.split(",")] for number, line in stores}
+    # Everything that is, or might be, a key becomes a secret before anything is logged.
+    # The key of a well-formed line is its last field; of a malformed one, nobody knows, so
+    # its raw line and every key-like field are secrets (a plain word that only stood in the
+    # key's place is not: hiding it everywhere would garble the output and protect nothing).
+    keys = {
+        parts[-1]
+        for parts in fields.values()
+        if len(parts) == 1 or (len(parts) == 2 and parts[-1] and not _key_like(parts[0]))
+    }
+    if secrets is not None:
+        for number, line in parsed:
+            if line.startswith("#"):
+                secrets.extend(t for t in re.split(r"[\s,#]+", line) if _key_like(t))
+            else:
+                secrets.add(line)
+                parts = fields[number]
+                secrets.extend(part for part in parts if _key_like(part))
+                if parts[-1] in keys:
+                    secrets.add(parts[-1])
+    in_file = Secrets(keys)
+
     from meum_doctor.client import check_key  # keys mean the network: httpx is needed anyway
 
-    for number, line in enumerate(lines, 1):
-        text = line.strip()
-        if not text or text.startswith("#"):
-            continue
-        label, _, key = text.rpartition(",")
-        key = key.strip()
-        name = clean_line(label.strip()) or f"{key[:8]}… (line {number})"
+    found = []
+    for number, parts in fields.items():
+        found.append(_keys_line(path, number, parts, keys, in_file, check_key))
+    return found
+
+
+def _keys_line(
+    path: str,
+    number: int,
+    parts: list[str],
+    keys: set[str],
+    in_file: Secrets,
+    check_key: Callable[[str], list[str]],
+) -> Target:
+    """The store of one line of a keys file (see :func:`read_keys_file`)."""
+    where = f"line {number} of {path}"
+    if len(parts) > 2:
+        return Target(
+            label=f"line {number}",
+            problem=f"{where} has {len(parts)} comma-separated fields; write 'label,key' or "
+            "'key' (a label cannot contain a comma)",
+        )
+    key = parts[-1]
+    raw_label = parts[0] if len(parts) == 2 else ""
+    problems = []
+    why = _label_problem(raw_label, keys, in_file)
+    if why:
+        problems.append(
+            f"the label looks like an API key ({why}), so it is not shown; write 'label,key' "
+            "with the key last and a name in words as the label"
+        )
+    label = "" if why else clean_line(raw_label)
+    name = label or (f"{public_prefix(key)}… (line {number})" if public_prefix(key) else "")
+    name = name or f"line {number}"
+    if not key:
+        problems.append("the key is empty (nothing after the last comma)")
+    else:
         try:
             warnings = check_key(key)
         except UsageError as exc:
-            yield Target(label=name, problem=f"line {number} of {path}: {exc}")
+            problems.append(str(exc))
+            warnings = []
+    if problems:
+        return Target(label=name, problem=f"{where}: {'; '.join(problems)}")
+    for warning in warnings:
+        log.warning("%s: store %s: %s", where, name, warning)
+    return Target(label=name, key=key)
+
+
+def _key_like(text: str) -> bool:
+    """True for text that is, or contains, something that looks like a key."""
+    return bool(KEY_PREFIX_IN_LABEL.search(text) or KEY_ALPHABET_RUN.search(text))
+
+
+def _label_problem(label: str, keys: set[str], in_file: Secrets) -> str | None:
+    """Why ``label`` may not be printed (it looks like a key), or None. Never the label."""
+    if not label:
+        return None
+    if KEY_PREFIX_IN_LABEL.search(label):
+        return "it contains sk_live_ or sk_test_"
+    if KEY_ALPHABET_RUN.search(label):
+        return "it has 20 or more letters, digits or underscores in a row, as keys do"
+    if label in keys or in_file.count(label):
+        return "it is, or contains, a key of this file"
+    return None
+
+
+def _read_capped(path: str) -> bytes:
+    """The keys file's bytes, at most MAX_KEYS_BYTES (+1 to tell), never blocking forever.
+
+    Opened without blocking (a FIFO with no writer would block ``open`` itself), then what
+    it is decides how it is read: a regular file to its end or the cap, a pipe until the
+    writer closes it, the cap, or :data:`PIPE_DEADLINE`; anything else is refused.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise UsageError(f"cannot read keys file {path}: {_reason(exc)}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise UsageError(f"cannot read keys file {path}: it is a folder, not a file")
+        if stat.S_ISREG(mode):
+            os.set_blocking(fd, True)
+            data = _read_until(fd, deadline=None)
+        elif stat.S_ISFIFO(mode):
+            data = _read_until(fd, deadline=time.monotonic() + PIPE_DEADLINE)
+        else:
+            raise UsageError(
+                f"cannot read keys file {path}: it is a device or socket, not a file or pipe"
+            )
+    except OSError as exc:
+        raise UsageError(f"cannot read keys file {path}: {_reason(exc)}") from None
+    except TimeoutError:
+        raise UsageError(
+            f"cannot read keys file {path}: the pipe sent no end of file within "
+            f"{PIPE_DEADLINE:g} s"
+        ) from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_KEYS_BYTES:
+        raise UsageError(
+            f"the keys file {path} is larger than {MAX_KEYS_BYTES // (1024 * 1024)} MiB, the "
+            f"most meum-doctor reads (at most {MAX_KEYS_STORES} stores): split it into "
+            "several files"
+        )
+    return data
+
+
+def _read_until(fd: int, deadline: float | None) -> bytes:
+    """Read ``fd`` to its end or to one byte past the cap; TimeoutError past ``deadline``."""
+    import select
+
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_KEYS_BYTES:
+        if deadline is not None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+                raise TimeoutError
+        try:
+            chunk = os.read(fd, min(1024 * 1024, MAX_KEYS_BYTES + 1 - size))
+        except BlockingIOError:
             continue
-        for warning in warnings:
-            log.warning("store %s (line %d): %s", name, number, warning)
-        yield Target(label=name, key=key)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _decode_keys(path: str, data: bytes) -> list[str]:
+    """The stripped lines of the keys file; a byte that is not UTF-8 is named by its line."""
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark, as some editors save, is fine
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise UsageError(
+            f"cannot read keys file {path}: it is not UTF-8 text (line {line}); save it as "
+            "UTF-8"
+        ) from None
+    # Lines end at \n only (as editors number them); whatever else is whitespace is stripped.
+    return [line.strip() for line in text.split("\n")]
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower()
 
 
 def _unique_labels(found: list[Target]) -> list[Target]:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from meum_doctor.sources import RawStatus
 
 API_KEY_ENV = "MEUM_API_KEY"
+KEY_HINT = "sk_live_…"
 BASE_URL_ENV = "MEUM_API_BASE_URL"
 
 EXIT_CODES_HELP = """\b
@@ -294,17 +295,32 @@ def _choose_source(api_key: str | None, input_path: str | None, demo: str | None
     explicit = [
         name
         for name, value in (("--api-key", api_key), ("--input", input_path), ("--demo", demo))
-        if value
+        if value is not None  # `--api-key ""` was given too: it is not "no key"
     ]
     if len(explicit) > 1:
         raise UsageError(f"choose one source of status, not {' and '.join(explicit)}")
-    if input_path or demo:
+    if input_path is not None or demo is not None:
         return None
-    key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
-    if not key:
+    if api_key is not None:
+        where = "--api-key was given an empty value"
+        key = api_key
+    elif API_KEY_ENV in os.environ:
+        where = f"{API_KEY_ENV} is set but empty"
+        key = os.environ[API_KEY_ENV]
+    else:
         raise UsageError(
             f"no status to check: set {API_KEY_ENV} (or pass --api-key), or use --input FILE "
             "or --demo"
+        )
+    # One rule for every key, here and in keys files: whitespace around a key is dropped (no
+    # key contains any, and a copied key often brings a space or a line break along, as
+    # `export MEUM_API_KEY=$(cat key.txt)` does); whitespace inside one is refused
+    # (client.check_key), since that is a key broken in two or pasted with something else.
+    key = key.strip()
+    if not key:
+        raise UsageError(
+            f"the API key is empty: {where}; give the store's {KEY_HINT} key, or use "
+            "--input FILE or --demo"
         )
     return key
 
@@ -411,7 +427,8 @@ def _print_examples() -> None:
     "--keys-file",
     metavar="PATH",
     help="Fetch these stores from the API: one a line, 'label,key' or 'key'; "
-    "'#' starts a comment. Keys are never printed.",
+    "'#' starts a comment; at most 100,000 stores. Keys are never printed, and a label "
+    "that looks like a key is refused.",
 )
 @BASE_URL
 @click.option(
@@ -448,8 +465,7 @@ def batch(
     setup = run.prepare()
     if keys_file:
         _setup_logging(run.verbose, run.debug)  # odd keys warn; the network logs retries
-    found = fleet.targets(paths, keys_file)
-    _SECRETS.extend(t.key for t in found if t.key)
+    found = fleet.targets(paths, keys_file, secrets=_SECRETS)
     if any(t.key for t in found):
         from meum_doctor.client import status_url
 
@@ -593,6 +609,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Run the command line; every expected failure is one line on stderr and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    _SECRETS.clear()  # a run's secrets are its own (tests run many in one process)
     _SECRETS.extend(_secrets_in(args))
     try:
         cli.main(args=args, prog_name="meum-doctor", standalone_mode=False)
@@ -654,7 +671,8 @@ def _secrets_in(args: Sequence[str]) -> list[str]:
             found.append(args[index + 1])
         elif arg.startswith("--api-key="):
             found.append(arg.split("=", 1)[1])
-    return [key for key in found if len(key) >= 4]
+    # As given and as used (surrounding whitespace dropped): an echo shows the latter.
+    return [form for key in found for form in (key, key.strip()) if len(form) >= 4]
 
 
 def _scrub(text: str) -> str:

@@ -4,10 +4,13 @@
 :class:`~meum_doctor.sources.RawStatus`, or raises one typed error from
 :mod:`meum_doctor.errors` with a plain message. What it guarantees:
 
-- The key is checked before anything is sent (non-empty, no whitespace or control
-  characters; a key not starting with ``sk_live_`` only warns) and is never sent over plain
-  ``http://`` except to a loopback host. It travels only in the ``Authorization`` header and
-  appears in no message: validation says "the key contains whitespace", not the key.
+- The key is checked before anything is sent (non-empty, no ``Bearer`` word, no whitespace
+  or control characters; a key not starting with ``sk_live_`` only warns) and is never sent
+  over plain ``http://`` except to a loopback host. It travels only in the ``Authorization``
+  header and appears in no message: validation says "the key contains whitespace", not the
+  key, and logs name it by :func:`~meum_doctor.secrets.key_hint` (its public prefix only).
+- A base URL that already ends in the API's ``/v1`` (or the whole endpoint) is accepted as
+  the API's root; one with a query or fragment is refused.
 - Redirects are followed by hand and only within the same origin (scheme, host, port), at
   most :data:`MAX_REDIRECTS` hops: the key never follows a redirect to another host.
 - At most :data:`MAX_ATTEMPTS` attempts in all, retried only for idempotent failures
@@ -32,12 +35,13 @@ import ipaddress
 import json
 import logging
 import random
+import re
 import ssl
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -50,12 +54,14 @@ from meum_doctor.errors import (
     StatusUnavailable,
     UsageError,
 )
+from meum_doctor.secrets import key_hint
 from meum_doctor.sources import RawStatus
 from meum_doctor.text import clean_line
 
 log = logging.getLogger("meum_doctor.client")
 
-STATUS_PATH = "/v1/integration/woocommerce/status"
+API_VERSION_PATH = "/v1"
+STATUS_PATH = f"{API_VERSION_PATH}/integration/woocommerce/status"
 MAX_BODY = 1024 * 1024
 MAX_ATTEMPTS = 3
 MAX_REDIRECTS = 5
@@ -64,6 +70,8 @@ BACKOFF_BASE = 0.25
 RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
 REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 KEY_PREFIX = "sk_live_"
+#: A key pasted with its header around it: "Bearer sk_live_…", "Authorization: Bearer …".
+BEARER = re.compile(r"(?:authorization\s*:\s*)?bearer(?:\s|:|$)", re.IGNORECASE)
 
 
 # Checks made before anything is sent -------------------------------------------------------
@@ -72,7 +80,13 @@ KEY_PREFIX = "sk_live_"
 def check_key(key: str | None) -> list[str]:
     """Refuse an unusable key (never echoing it); return warnings for a merely odd one."""
     if key is None or key == "":
-        raise UsageError("the API key is empty: set MEUM_API_KEY or pass --api-key")
+        # The caller knows where the key came from and says so; this is the fallback.
+        raise UsageError("the API key is empty")
+    if BEARER.match(key):
+        raise UsageError(
+            "the API key starts with the word Bearer: pass the key alone (sk_live_…); "
+            "meum-doctor sends it as 'Authorization: Bearer' itself"
+        )
     if any(ch.isspace() for ch in key):
         raise UsageError(
             "the API key contains whitespace: copy it again, without spaces or line breaks"
@@ -120,7 +134,21 @@ def status_url(base_url: str) -> str:
             f"refusing to send the API key over plain http:// to {parts.hostname}: use https:// "
             "(plain http is allowed only for a local test server on 127.0.0.1 or localhost)"
         )
-    return base_url.strip().rstrip("/") + STATUS_PATH
+    if parts.query or parts.fragment:
+        raise UsageError(
+            "the API base URL must not have a query (?…) or fragment (#…): give the API's "
+            "address, like https://api.meum.io"
+        )
+    # The API's documentation writes its endpoints under /v1, so a base URL ending in /v1
+    # (or naming the whole endpoint) is what a reader copies: both mean the same API, and
+    # appending the path again would ask for /v1/v1/… and end in a puzzling 404.
+    path = parts.path.rstrip("/")
+    for suffix in (STATUS_PATH, API_VERSION_PATH):
+        if path.endswith(suffix):
+            path = path.removesuffix(suffix)
+            log.info("the API base URL already ends in %s; using the API at its root", suffix)
+            break
+    return urlunsplit((parts.scheme, parts.netloc, path + STATUS_PATH, "", ""))
 
 
 def request_headers(key: str) -> dict[str, str]:
@@ -492,7 +520,7 @@ async def fetch_with(
 ) -> RawStatus:
     """Fetch from ``url`` (already checked by :func:`status_url`) with retries."""
     headers = request_headers(key)
-    log.info("fetching %s with key %s…", url, key[:8])
+    log.info("fetching %s with key %s", url, key_hint(key))  # the public prefix, if any
     attempt = 0
     while True:
         attempt += 1

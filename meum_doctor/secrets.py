@@ -6,6 +6,14 @@ them and scrubs any text with one compiled pattern (not a loop over keys, which 
 over a fleet). It matches each secret as written and in the forms an echo of it takes in a
 body: JSON-escaped (``\\/`` for ``/`` as PHP writes it, ``\\"``, ``\\\\``) and percent-encoded.
 
+A fleet has up to 100,000 keys (and as many raw lines of its keys file). One alternation of all
+of them is slow twice over: ``re`` compiles it in pure Python (seconds), and at every place where
+the secrets' shared beginning (``sk_live_``) occurs it tries each alternative in turn, so scrubbing
+a summary that names many stores grew with stores × secrets. Beyond :data:`SMALL` forms, each
+form is therefore indexed by one *anchor*, a 6-character window of it: a text is first searched
+for anchors (set lookups, linear in the text), and only the few forms whose anchors it contains
+are compiled into the pattern that replaces them, with exactly the result of the full pattern.
+
 A secret is replaced by :func:`key_hint`: only the *public* prefix of a Meum key
 (``sk_live_…``, ``sk_test_…``) survives, never any character that is secret.
 
@@ -25,6 +33,40 @@ HIDDEN = "[secret]"
 #: Strings shorter than this are not treated as secrets: replacing them everywhere would
 #: garble a report, and so short a value protects nothing anyway.
 MIN_LENGTH = 6
+#: Up to this many forms, one alternation of them all is fastest; beyond it, anchors.
+SMALL = 256
+
+
+def _alternation(forms: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern of ``forms``, longest first, so a secret containing another goes whole."""
+    needles = sorted(set(forms), key=lambda form: (-len(form), form))
+    return re.compile("|".join(map(re.escape, needles))) if needles else None
+
+
+def _anchor_index(forms: Iterable[str]) -> dict[str, list[str]]:
+    """Each form under one of its MIN_LENGTH-character windows, one no other form uses if any.
+
+    Any window would do for correctness (every occurrence of a form contains all its
+    windows); an unshared one keeps the pattern built for a text small. Windows are tried
+    from the end: keys of a fleet share their start (``sk_live_``), rarely their end.
+    """
+    index: dict[str, list[str]] = {}
+    for form in forms:
+        best = form[-MIN_LENGTH:]
+        for start in range(len(form) - MIN_LENGTH, -1, -1):
+            window = form[start : start + MIN_LENGTH]
+            if window not in index:
+                best = window
+                break
+            if len(index[window]) < len(index[best]):
+                best = window
+        index.setdefault(best, []).append(form)
+    return index
+
+
+def _windows(text: str) -> Iterator[str]:
+    """Every MIN_LENGTH-character window of ``text``."""
+    return (text[i : i + MIN_LENGTH] for i in range(len(text) - MIN_LENGTH + 1))
 
 
 def public_prefix(key: str) -> str:
@@ -63,6 +105,8 @@ class Secrets:
         self._values: set[str] = set()
         self._replacement: dict[str, str] = {}
         self._pattern: re.Pattern[str] | None = None
+        #: anchor -> the forms it is a window of; None while there are at most SMALL forms.
+        self._anchors: dict[str, list[str]] | None = None
         self._dirty = False
         self.extend(values)
 
@@ -93,24 +137,42 @@ class Secrets:
     def __contains__(self, value: object) -> bool:
         return value in self._values
 
+    def clear(self) -> None:
+        """Forget every secret (a new run in the same process starts with none)."""
+        self._values.clear()
+        self._replacement.clear()
+        self._pattern, self._anchors, self._dirty = None, None, False
+
     def _compiled(self) -> re.Pattern[str] | None:
+        """The pattern of every form while there are few; else the anchors (module docstring)."""
         if self._dirty:
-            # Longest first, so a secret that contains another is replaced whole.
-            needles = sorted(self._replacement, key=len, reverse=True)
-            self._pattern = re.compile("|".join(map(re.escape, needles))) if needles else None
+            large = len(self._replacement) > SMALL
+            self._pattern = None if large else _alternation(self._replacement)
+            self._anchors = _anchor_index(self._replacement) if large else None
             self._dirty = False
         return self._pattern
 
+    def _pattern_for(self, text: str) -> re.Pattern[str] | None:
+        """A pattern that finds every secret in ``text``: the full one, or one of the few
+        forms whose anchors occur in it."""
+        pattern = self._compiled()
+        if self._anchors is None:
+            return pattern
+        found = self._anchors.keys() & _windows(text)
+        if not found:
+            return None
+        return _alternation([form for anchor in found for form in self._anchors[anchor]])
+
     def scrub(self, text: str) -> str:
         """``text`` with every secret (in any of its echoed forms) replaced by its hint."""
-        pattern = self._compiled()
-        if pattern is None or not text:
+        pattern = self._pattern_for(text) if text else None
+        if pattern is None:
             return text
         return pattern.sub(lambda m: self._replacement[m.group()], text)
 
     def count(self, text: str) -> int:
         """How many secrets (in any form) ``text`` holds."""
-        pattern = self._compiled()
+        pattern = self._pattern_for(text) if text else None
         return 0 if pattern is None else sum(1 for _ in pattern.finditer(text))
 
     def scrub_data(self, value: Any) -> Any:
