@@ -246,7 +246,7 @@ def _keys_line(
     if problems:
         return Target(label=name, problem=f"{where}: {'; '.join(problems)}")
     for warning in warnings:
-        log.warning("%s: store %s: %s", where, name, warning)
+        log.warning("%s: %s", f"store {label} (line {number})" if label else where, warning)
     return Target(label=name, key=key)
 
 
@@ -293,13 +293,13 @@ def _read_capped(path: str) -> bytes:
             raise UsageError(
                 f"cannot read keys file {path}: it is a device or socket, not a file or pipe"
             )
+    except TimeoutError:  # before OSError, of which it is a kind
+        raise UsageError(
+            f"cannot read keys file {path}: the pipe did not finish within {PIPE_DEADLINE:g} s "
+            "(is anything writing to it?)"
+        ) from None
     except OSError as exc:
         raise UsageError(f"cannot read keys file {path}: {_reason(exc)}") from None
-    except TimeoutError:
-        raise UsageError(
-            f"cannot read keys file {path}: the pipe sent no end of file within "
-            f"{PIPE_DEADLINE:g} s"
-        ) from None
     finally:
         os.close(fd)
     if len(data) > MAX_KEYS_BYTES:

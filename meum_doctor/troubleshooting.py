@@ -54,8 +54,28 @@ GUIDE = (
     Entry(
         2,
         "cannot read keys file <path>",
-        "The --keys-file is missing or not UTF-8 text.",
-        "Check the path; one store a line, label,key or key.",
+        "The --keys-file is missing, unreadable, a folder or a device, not UTF-8 text (the "
+        "line is named), or a pipe that did not finish within 30 s.",
+        "Check the path; save it as UTF-8, one store a line, label,key or key.",
+    ),
+    Entry(
+        2,
+        "the keys file <path> has no stores",
+        "The --keys-file holds only blank lines and comments.",
+        "Write one store a line, label,key or key (a command that should have written it may "
+        "have failed).",
+    ),
+    Entry(
+        2,
+        "the keys file <path> has more than <n> stores",
+        "One run checks at most 100,000 stores.",
+        "Split the file and run batch once for each part.",
+    ),
+    Entry(
+        2,
+        "the keys file <path> is larger than <n> MiB",
+        "A keys file is at most 16 MiB; a larger one is the wrong file (or a device).",
+        "Check the path; split a real fleet into several files.",
     ),
     Entry(
         2,
@@ -72,9 +92,11 @@ GUIDE = (
     Entry(
         2,
         "the API key <problem>",
-        "The key is empty or has spaces, line breaks, control "
-        "or non-ASCII characters (the message says which; it never shows the key).",
-        "Copy the store's whole sk_live_ key again from the Meum dashboard.",
+        "The key is empty (--api-key \"\" or an empty MEUM_API_KEY), starts with the word "
+        "Bearer, or has spaces, line breaks, control or non-ASCII characters inside (the "
+        "message says which; it never shows the key). Spaces around a key are dropped.",
+        "Give the key alone, without Bearer: copy the store's whole sk_live_ key again from the "
+        "Meum dashboard.",
     ),
     Entry(
         2,
@@ -86,8 +108,8 @@ GUIDE = (
         2,
         "the API base URL <problem>",
         "--base-url (or MEUM_API_BASE_URL) is not an "
-        "http(s) URL with a host, or holds a user name or password.",
-        "Use the API's address, like https://api.meum.io.",
+        "http(s) URL with a host, or holds a user name, password, query or fragment.",
+        "Use the API's address, like https://api.meum.io (a trailing /v1 is accepted).",
     ),
     Entry(
         2,
