@@ -49,6 +49,12 @@ def _scenarios(tmp_path: Path) -> list[list[str]]:
     big.write_text('{"a": "' + "x" * (1024 * 1024) + '"}')
     bad_config = tmp_path / "bad.toml"
     bad_config.write_text("colour = 1\n")
+    only_comments = tmp_path / "comments.txt"
+    only_comments.write_text("# no stores yet\n")
+    too_many = tmp_path / "many.txt"
+    too_many.write_text("k\n" * 100_001)
+    too_large = tmp_path / "large.txt"
+    too_large.write_bytes(b"#" * (16 * 1024 * 1024 + 1))
     not_a_rule = tmp_path / "notrule"
     not_a_rule.mkdir()
     (not_a_rule / "r.py").write_text("RULES = [1]\n")
@@ -81,6 +87,9 @@ def _scenarios(tmp_path: Path) -> list[list[str]]:
         ["batch"],
         ["batch", str(tmp_path / "absent.json")],
         ["batch", "--keys-file", str(tmp_path / "absent.txt")],
+        ["batch", "--keys-file", str(only_comments)],
+        ["batch", "--keys-file", str(too_many)],
+        ["batch", "--keys-file", str(too_large)],
     ]
 
 
