@@ -334,13 +334,13 @@ def _acquire(
     now: datetime,
     run: RunOptions,
 ) -> RawStatus:
-    if input_path:
+    if input_path is not None:
         from meum_doctor.sources import read_file
 
         return read_file(input_path)
     # The network may warn (an odd key) and log retries: only now is logging worth loading.
     _setup_logging(run.verbose, run.debug)
-    if demo:
+    if demo is not None:
         from meum_doctor.demo import fetch_example
 
         return fetch_example(demo, now, timeout)

@@ -406,3 +406,10 @@ def test_a_base_url_ending_in_the_api_path_is_the_api(
     assert result.code == 0, result.err
     assert "already ends in" in result.err
     result.assert_no_secret()
+
+
+def test_an_empty_input_or_demo_is_that_source_not_the_api(run: Any) -> None:
+    # Counting `--api-key ""` as given made every empty option count: none may fall through
+    # to the API with no key (an internal error).
+    assert run(["check", "--input", ""]).code == 3
+    assert run(["check", "--demo", ""]).code == 2
