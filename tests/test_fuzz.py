@@ -164,3 +164,36 @@ def test_config_with_random_keys_and_types(table: dict[str, Any]) -> None:
         named = message.removeprefix("configuration file fuzz.toml: ").split(":")[0]
         assert named.split(".")[0].split(" ")[0] in keys_of(table) | {
             "fail_on", "select", "ignore", "policy", "values", "rules"}, message
+
+
+# A keys file: whatever its lines, no label shows a key and nothing but UsageError escapes.
+_key = st.builds(lambda body: "sk_live_" + body, st.text(
+    st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+    min_size=12, max_size=30))
+_field = st.one_of(_key, any_text, st.sampled_from(["", " ", "shop", "#", "Bearer"]))
+_keys_line = st.lists(_field, min_size=1, max_size=4).map(",".join)
+
+
+@FUZZ
+@given(st.lists(st.one_of(_keys_line, any_text), min_size=1, max_size=8))
+def test_keys_file_labels_never_show_a_key(tmp_path_factory: Any, lines: list[str]) -> None:
+    from meum_doctor import batch as fleet
+    from meum_doctor.errors import UsageError
+    from meum_doctor.secrets import Secrets
+
+    path = tmp_path_factory.mktemp("keys") / "keys.txt"
+    path.write_text("\n".join(lines), encoding="utf-8", errors="surrogatepass")
+    secrets = Secrets()
+    try:
+        found = fleet.read_keys_file(str(path), secrets)
+    except UsageError:
+        return
+    sent = {target.key for target in found if target.key}
+    assert sent <= set(secrets) | {k for k in sent if len(k) < 6}
+    for target in found:
+        named_by_hint = target.label == f"sk_live_… (line {target.label.split()[-1][:-1]})"
+        assert named_by_hint or "sk_live_" not in target.label.lower()
+        for key in sent:
+            assert key not in target.label or len(key) < 6, (key, target.label)
+        for secret in secrets:
+            assert secret not in target.label, (secret, target.label)
