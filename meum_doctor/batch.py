@@ -185,7 +185,13 @@ def targets(
     if keys_file:
         found += list(read_keys_file(keys_file))
     if not found:
-        raise UsageError("no stores to check: give status files or folders, or --keys-file")
+        unread = f" (not read: {skipped[0].path}: {skipped[0].reason}" if skipped else ""
+        if len(skipped) > 1:
+            unread += f", and {len(skipped) - 1} more"
+        raise UsageError(
+            "no stores to check: give status files or folders, or --keys-file"
+            + (unread + ")" if unread else "")
+        )
     return _unique_labels(found)
 
 
@@ -447,6 +453,11 @@ def report_file_name(label: str, fmt: str) -> str:
     return f"{short}.{REPORT_SUFFIXES[fmt]}"
 
 
+def _name_key(name: str) -> str:
+    """Names that one file system or another takes for the same file: case and NFC/NFD."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
 def report_files(
     found: Sequence[Target], fmt: str, directory: str, reserved: Iterable[str] = ()
 ) -> list[Target]:
@@ -461,7 +472,12 @@ def report_files(
     from meum_doctor.output import file_identity
 
     blocked = {file_identity(path) for path in reserved}
-    used: set[str] = set()
+    here = os.path.realpath(directory)
+    used = {
+        _name_key(os.path.basename(path))
+        for path in reserved
+        if os.path.dirname(os.path.realpath(path)) == here
+    }
     chosen = []
     for target in found:
         name = report_file_name(target.label, fmt)
@@ -469,7 +485,7 @@ def report_files(
         number = 1
         while True:
             path = os.path.join(directory, name)
-            key = unicodedata.normalize("NFC", name).casefold()
+            key = _name_key(name)
             if key not in used and file_identity(path) not in blocked:
                 break
             number += 1
