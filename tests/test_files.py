@@ -447,3 +447,40 @@ def test_ctrl_c_writes_the_partial_summary_and_exits_130(run: Any, tmp_path: Pat
     calls.clear()
     text = run(["batch", str(tmp_path / "fleet"), "--now", NOW]).out
     assert text.startswith("PARTIAL: interrupted after 2 of 5 stores")
+
+
+def test_html_summary_keeps_short_labels_whole_in_a_narrow_window(
+    run: Any, tmp_path: Path
+) -> None:
+    """In a real browser at phone width, a short label stays on one line (a long one wraps)."""
+    from test_chromium import CHROMIUM, chromium
+
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from htmlcheck import parse_html
+
+    fleet = tmp_path / "fleet"
+    write_status(fleet / "northwind.json", "degraded")
+    write_status(fleet / ("x" * 90 + ".json"), "healthy")
+    summary = tmp_path / "summary.html"
+    result = run(["batch", str(fleet), "--now", NOW, "-f", "html", "-o", str(summary)])
+    assert result.code == 1, result.err
+    # Measure in the page: a copy without its CSP, with a script that records how many
+    # lines each label takes (the report itself runs no script, and must not).
+    page = summary.read_text()
+    page = page.replace('<meta http-equiv="Content-Security-Policy"', '<meta name="x"')
+    page = page.replace("</body>", """<script>
+for (const label of document.querySelectorAll('td.store .label')) {
+  const range = document.createRange(); range.selectNodeContents(label);
+  const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+  label.setAttribute('data-lines', String(tops.size));
+}
+</script></body>""")
+    measured = tmp_path / "measured.html"
+    measured.write_text(page)
+    dom = chromium(tmp_path, "--dump-dom", "--window-size=360,800", measured.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    lines = {e.text: e.attrs.get("data-lines") for e in parse_html(dom.stdout)
+             if "label" in e.attrs.get("class", "").split()}
+    assert lines["northwind"] == "1"
+    assert int(lines["x" * 90] or 0) > 1
