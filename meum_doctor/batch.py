@@ -195,6 +195,9 @@ def targets(
     return _unique_labels(found)
 
 
+LINK_NOT_FOLLOWED = "a symbolic link: a folder scan does not follow links"
+
+
 def _scan_folder(
     top: Path, folder: Path, recursive: bool, found: list[Target], skipped: list[Skipped]
 ) -> None:
@@ -215,7 +218,7 @@ def _scan_folder(
         try:
             if entry.is_symlink():
                 if entry.name.endswith(".json") or entry.is_dir():
-                    skipped.append(Skipped(entry.path, "a symbolic link: a folder scan does not follow links"))
+                    skipped.append(Skipped(entry.path, LINK_NOT_FOLLOWED))
                 continue
             if entry.is_dir(follow_symlinks=False):
                 if recursive:

@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 
 from meum_doctor.config import Config, RuleSettings, find_config_path, load_config, rule_settings
 from meum_doctor.engine import discover, evaluate, select
+from meum_doctor.errors import BadResponse
 from meum_doctor.report import Report, build_report
 from meum_doctor.rule import Rule, Severity
 from meum_doctor.sources import RawStatus
-from meum_doctor.errors import BadResponse
 from meum_doctor.status import KNOWN_FIELDS, parse
 
 

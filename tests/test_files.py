@@ -137,7 +137,7 @@ def test_the_write_itself_fails_cleanly(tmp_path: Path) -> None:
     from meum_doctor.errors import UsageError
     from meum_doctor.output import write_atomic
 
-    with pytest.raises(UsageError, match="^cannot write /proc/version: "):
+    with pytest.raises(UsageError, match=r"^cannot write /proc/version: "):
         write_atomic("/proc/version", b"x")
     long_name = str(tmp_path / ("n" * 250 + ".json"))  # 255 bytes: the longest allowed name
     write_atomic(long_name, b"ok")
