@@ -484,3 +484,33 @@ for (const label of document.querySelectorAll('td.store .label')) {
              if "label" in e.attrs.get("class", "").split()}
     assert lines["northwind"] == "1"
     assert int(lines["x" * 90] or 0) > 1
+
+
+def test_a_real_sigint_during_api_fetches(tmp_path: Path) -> None:
+    """SIGINT while stores are being fetched concurrently: a partial summary, exit 130."""
+    import signal
+    import time
+
+    from meum_doctor.exampleapi import ExampleApi
+
+    statuses = {f"sk_live_store{n:04d}_{'x' * 16}": example_bytes("healthy") for n in range(30)}
+    keys = tmp_path / "keys.txt"
+    keys.write_text("\n".join(statuses))
+    out = tmp_path / "partial.json"
+    with ExampleApi(statuses, delay=0.3) as api:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "meum_doctor", "batch", "--keys-file", str(keys),
+             "--base-url", api.base_url, "--concurrency", "2", "-f", "json", "-o", str(out),
+             "--now", NOW],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        deadline = time.monotonic() + 30
+        while api.requests < 6 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    summary = json.loads(out.read_text())
+    assert summary["partial"] is True and summary["planned"] == 30
+    assert 1 <= summary["totals"]["stores"] < 30
+    assert "Traceback" not in err
