@@ -75,9 +75,11 @@ def check_writable(path: str) -> None:
         target = os.path.realpath(path)
         folder = os.path.dirname(target) or "."
         if not os.path.isdir(folder):
-            raise UsageError(
-                f"cannot write {path}: the folder {os.path.dirname(path) or '.'} does not exist"
-            )
+            # Name the folder as the user wrote it, unless a link led somewhere else.
+            shown = os.path.dirname(path) or "."
+            if os.path.realpath(shown) != folder:
+                shown = folder
+            raise _fail(path, f"the folder {shown} does not exist")
         try:
             mode = os.stat(target).st_mode
         except FileNotFoundError:
