@@ -17,23 +17,27 @@ has one) and its line; a label that looks like a key is refused (see :func:`read
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import hashlib
 import logging
 import os
 import re
 import stat
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from meum_doctor.errors import MeumDoctorError, StatusUnavailable, UsageError
 from meum_doctor.pipeline import Setup, diagnose
 from meum_doctor.report import Report
 from meum_doctor.rule import Severity
 from meum_doctor.secrets import Secrets, public_prefix
-from meum_doctor.sources import RawStatus, read_file
+from meum_doctor.sources import RawStatus, file_kind, read_file
 from meum_doctor.text import clean_line
 
 log = logging.getLogger("meum_doctor.batch")
@@ -49,6 +53,18 @@ class Target:
     key: str | None = field(default=None, repr=False)
     #: Why the store cannot be checked at all (a malformed line of the keys file).
     problem: str | None = None
+    #: Found by a folder scan (not named by the user): read only as a regular file, no links.
+    scanned: bool = False
+    #: Where its full report goes (``--output-dir``), chosen before the run: see report_files.
+    report_file: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Something a folder scan did not read, and why (shown in the summary)."""
+
+    path: str
+    reason: str
 
 
 SEVERITY_LABELS = tuple(s.label for s in reversed(Severity))
@@ -78,6 +94,18 @@ class StoreResult:
     fails: bool = False
     #: Why it could not be checked; None when it was.
     error: str | None = None
+    #: The file its full report was written to (``--output-dir``), if any.
+    report_file: str | None = None
+
+    @property
+    def host(self) -> str | None:
+        """The site's host as the status gave it (already redacted under --redact)."""
+        if not self.site_url:
+            return None
+        try:
+            return urlsplit(self.site_url).hostname
+        except ValueError:
+            return None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -102,6 +130,14 @@ class BatchSummary:
     policy_as_of: str
     fail_on: Severity | None
     redacted: bool
+    #: What the folder scans did not read, and why.
+    skipped: tuple[Skipped, ...] = ()
+    #: True when the run was interrupted (Ctrl-C): only the stores that finished are shown.
+    partial: bool = False
+    #: How many stores the run set out to check (more than ``total`` when partial).
+    planned: int = 0
+    #: The folder the summary is written to, for relative links to the stores' reports.
+    summary_dir: str | None = None
 
     @property
     def total(self) -> int:
@@ -116,26 +152,97 @@ class BatchSummary:
 
 
 def targets(
-    paths: Sequence[str], keys_file: str | None, secrets: Secrets | None = None
+    paths: Sequence[str],
+    keys_file: str | None,
+    secrets: Secrets | None = None,
+    *,
+    recursive: bool = False,
+    skipped: list[Skipped] | None = None,
 ) -> list[Target]:
     """Every store named by the paths (files, folders of *.json) and the keys file.
 
-    Every key and raw line of the keys file is added to ``secrets`` before anything is logged.
+    A file named twice (``a.json a.json``, or a folder and a file in it) is one store. What a
+    folder scan does not read (links, FIFOs, subfolders unless ``recursive``) is appended to
+    ``skipped`` with the reason. Every key and raw line of the keys file is added to
+    ``secrets`` before anything is logged.
     """
+    from meum_doctor.output import file_identity
+
     found: list[Target] = []
+    skipped = [] if skipped is None else skipped
     for path in paths:
         candidate = Path(path)
-        if candidate.is_dir():
-            found += [Target(label=f.stem, path=str(f)) for f in sorted(candidate.glob("*.json"))]
-        elif candidate.exists() or path == "-":
+        if path != "-" and candidate.is_dir():
+            _scan_folder(candidate, candidate, recursive, found, skipped)
+        elif path == "-" or candidate.exists() or candidate.is_symlink():
             found.append(Target(label=candidate.stem or path, path=path))
         else:
             raise UsageError(f"no status file or folder at {path}")
+    seen: set[tuple[object, ...]] = set()
+    unique_files = []
+    for target in found:
+        assert target.path is not None
+        identity = file_identity(target.path) if target.path != "-" else ("stdin",)
+        if identity not in seen:
+            seen.add(identity)
+            unique_files.append(target)
+    found = unique_files
     if keys_file:
         found += read_keys_file(keys_file, secrets)
     if not found:
-        raise UsageError("no stores to check: give status files or folders, or --keys-file")
+        unread = f" (not read: {skipped[0].path}: {skipped[0].reason}" if skipped else ""
+        if len(skipped) > 1:
+            unread += f", and {len(skipped) - 1} more"
+        raise UsageError(
+            "no stores to check: give status files or folders, or --keys-file"
+            + (unread + ")" if unread else "")
+        )
     return _unique_labels(found)
+
+
+LINK_NOT_FOLLOWED = "a symbolic link: a folder scan does not follow links"
+
+
+def _scan_folder(
+    top: Path, folder: Path, recursive: bool, found: list[Target], skipped: list[Skipped]
+) -> None:
+    """The ``*.json`` regular files of ``folder``; links and other files are skipped, said why.
+
+    Nothing is followed or opened here (``lstat`` only): the folder may come from a ticket
+    attachment. Reading checks again (no link, regular file), as the folder may change.
+    """
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        skipped.append(Skipped(str(folder), f"cannot list the folder: {_reason(exc)}"))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue  # hidden files and folders (.git, editors' backups) are no stores
+        path = Path(entry.path)
+        try:
+            if entry.is_symlink():
+                if entry.name.endswith(".json") or entry.is_dir():
+                    skipped.append(Skipped(entry.path, LINK_NOT_FOLLOWED))
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if recursive:
+                    _scan_folder(top, path, recursive, found, skipped)
+                else:
+                    skipped.append(Skipped(entry.path, "a folder: not scanned (use --recursive)"))
+                continue
+            if not entry.name.endswith(".json"):
+                continue
+            mode = entry.stat(follow_symlinks=False).st_mode
+        except OSError as exc:
+            skipped.append(Skipped(entry.path, _reason(exc)))
+            continue
+        if not stat.S_ISREG(mode):
+            skipped.append(Skipped(entry.path, f"{file_kind(mode)}, not a regular file"))
+            continue
+        # In a subfolder the folder names tell stores apart: shops/a/status.json is "a/status".
+        label = path.relative_to(top).with_suffix("").as_posix()
+        found.append(Target(label=label, path=entry.path, scanned=True))
 
 
 # The keys file -------------------------------------------------------------------------------
@@ -352,14 +459,23 @@ def _reason(exc: OSError) -> str:
 
 
 def _unique_labels(found: list[Target]) -> list[Target]:
-    seen: Counter[str] = Counter()
+    """Labels made unique in order: a repeated label gets the first free ``-2``, ``-3``, …
+
+    Every label as given is reserved first, so a repeated ``dup`` beside an explicit
+    ``dup-2`` becomes ``dup-3``, never a second ``dup-2``.
+    """
+    taken = {target.label for target in found}
+    used: set[str] = set()
     unique = []
     for target in found:
-        seen[target.label] += 1
-        if seen[target.label] > 1:
-            target = Target(
-                f"{target.label}-{seen[target.label]}", target.path, target.key, target.problem
-            )
+        label = target.label
+        if label in used:
+            number = 2
+            while f"{label}-{number}" in taken or f"{label}-{number}" in used:
+                number += 1
+            label = f"{label}-{number}"
+            target = dataclasses.replace(target, label=label)
+        used.add(label)
         unique.append(target)
     return unique
 
@@ -386,7 +502,7 @@ def run(
             on_store(StoreResult(target.label, "keys file", error=target.problem), None)
         elif target.path is not None:
             try:
-                raw = read_file(target.path)
+                raw = read_file(target.path, scanned=target.scanned)
             except MeumDoctorError as exc:
                 on_store(StoreResult(target.label, target.path, error=str(exc)), None)
                 continue
@@ -455,12 +571,21 @@ def _finish(target: Target, raw: RawStatus, setup: Setup, on_store: StoreCallbac
         top=TopFinding(top.rule, top.severity.label, top.title) if top else None,
         rules=tuple(dict.fromkeys(finding.rule for finding in report.findings)),
         fails=report.fails,
+        report_file=target.report_file,
     )
     on_store(result, report)
 
 
 def summarize(
-    results: Iterable[StoreResult], setup: Setup, *, generated_at: datetime, tool_version: str
+    results: Iterable[StoreResult],
+    setup: Setup,
+    *,
+    generated_at: datetime,
+    tool_version: str,
+    skipped: Sequence[Skipped] = (),
+    planned: int | None = None,
+    partial: bool = False,
+    summary_dir: str | None = None,
 ) -> BatchSummary:
     """The fleet summary of the results, worst first."""
     checked: list[StoreResult] = []
@@ -490,11 +615,72 @@ def summarize(
         policy_as_of=setup.config.policy.as_of.isoformat(),
         fail_on=setup.fail_on,
         redacted=setup.redact,
+        skipped=tuple(skipped),
+        partial=partial,
+        planned=len(checked) + len(failed) if planned is None else planned,
+        summary_dir=summary_dir,
     )
 
 
+REPORT_SUFFIXES = {"text": "txt", "markdown": "md", "html": "html", "json": "json"}
+#: A file name's stem is kept under this many bytes of UTF-8 (file systems allow 255).
+MAX_STEM_BYTES = 120
+
+
 def report_file_name(label: str, fmt: str) -> str:
-    """A safe file name for a store's report: its label, with anything odd replaced."""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", label).strip("._") or "store"
-    suffix = {"text": "txt", "markdown": "md", "html": "html", "json": "json"}[fmt]
-    return f"{stem[:100]}.{suffix}"
+    """A safe file name for a store's report, the same for the same label in every run.
+
+    Letters and digits of any script are kept (``ümlaut`` stays ``ümlaut``, in NFC); anything
+    else (``/``, spaces, controls) becomes ``_``. When that changes the label, or it has to
+    be shortened, a short hash of the label is added, so ``a/b`` (``a_b-…``) and ``a_b``
+    (``a_b``) never share a file, and a store keeps its file whoever else is in the fleet.
+    """
+    text = unicodedata.normalize("NFC", label)
+    stem = re.sub(r"[^\w.-]+", "_", text).strip("._-")
+    short = stem.encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore")
+    if short != label or not short:
+        digest = hashlib.sha256(label.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        short = f"{short or 'store'}-{digest}"
+    return f"{short}.{REPORT_SUFFIXES[fmt]}"
+
+
+def _name_key(name: str) -> str:
+    """Names that one file system or another takes for the same file: case and NFC/NFD."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def report_files(
+    found: Sequence[Target], fmt: str, directory: str, reserved: Iterable[str] = ()
+) -> list[Target]:
+    """``found`` with each store's report file chosen in ``directory``, all distinct.
+
+    Names come from :func:`report_file_name`; a name already used in this run (compared
+    case-insensitively, as macOS and Windows compare names) or that is one of the
+    ``reserved`` paths (the summary, the input files) gets the first free ``-2``, ``-3``, …
+    Names are chosen before any store runs, in the order of ``found``, not as stores finish,
+    so the same fleet gives the same names every run.
+    """
+    from meum_doctor.output import file_identity
+
+    blocked = {file_identity(path) for path in reserved}
+    here = os.path.realpath(directory)
+    used = {
+        _name_key(os.path.basename(path))
+        for path in reserved
+        if os.path.dirname(os.path.realpath(path)) == here
+    }
+    chosen = []
+    for target in found:
+        name = report_file_name(target.label, fmt)
+        stem, dot, suffix = name.rpartition(".")
+        number = 1
+        while True:
+            path = os.path.join(directory, name)
+            key = _name_key(name)
+            if key not in used and file_identity(path) not in blocked:
+                break
+            number += 1
+            name = f"{stem}-{number}{dot}{suffix}"
+        used.add(key)
+        chosen.append(dataclasses.replace(target, report_file=path))
+    return chosen

@@ -126,7 +126,8 @@ _EVALUATION_OPTIONS = _options(
         "-o",
         "--output",
         metavar="PATH",
-        help="Write the report to PATH (atomically) instead of standard output.",
+        help="Write the report to PATH (a file is replaced atomically; '-' is standard "
+        "output) instead of standard output.",
     ),
     click.option(
         "--redact",
@@ -200,7 +201,7 @@ class RunOptions:
         """Colour only for text on a terminal, and never with --no-color or NO_COLOR set."""
         return (
             self.fmt == "text"
-            and self.output is None
+            and self.output in (None, "-")
             and not self.no_color
             and not os.environ.get("NO_COLOR")
             and sys.stdout.isatty()
@@ -269,14 +270,17 @@ def check(
         return
     key = _choose_source(api_key, input_path, demo)
 
-    from meum_doctor.output import check_writable, write_atomic
+    from meum_doctor.output import check_distinct, check_writable, write_atomic
     from meum_doctor.pipeline import diagnose
     from meum_doctor.render import render
 
     setup = run.prepare()
-    for path in (run.output, save_status):
-        if path:
-            check_writable(path)  # fail before the fetch, not after it
+    outputs = [("-o" if run.output else "the report", run.output or "-")]
+    if save_status:
+        outputs.append(("--save-status", save_status))
+    check_distinct(outputs, _inputs(setup, ("--input", input_path)))
+    for _, path in outputs:
+        check_writable(path)  # fail before the fetch, not after it
 
     raw = _acquire(key, base_url, input_path, demo, timeout, setup.now, run)
     if save_status:
@@ -288,6 +292,14 @@ def check(
     _write(render(report, run.fmt, color=run.color), run.output)
     if report.fails:
         sys.exit(ExitCode.FOUND_PROBLEMS)
+
+
+def _inputs(setup: Setup, *named: tuple[str, str | None]) -> list[tuple[str, str]]:
+    """The files a run reads, which no output of the run may overwrite."""
+    found = [(what, path) for what, path in named if path]
+    if setup.config.path:
+        found.append(("the configuration file", setup.config.path))
+    return found
 
 
 def _choose_source(api_key: str | None, input_path: str | None, demo: str | None) -> str | None:
@@ -353,7 +365,7 @@ def _acquire(
 def _write(text: str | Iterable[str], output: str | None) -> None:
     """Write text, given whole or in chunks, to ``output`` (atomically) or standard output."""
     chunks = [text] if isinstance(text, str) else text
-    if output:
+    if output and output != "-":  # `-o -` is standard output
         from meum_doctor.output import write_atomic
 
         write_atomic(output, (chunk.encode("utf-8") for chunk in chunks))
@@ -444,6 +456,12 @@ def _print_examples() -> None:
     metavar="DIR",
     help="Also write each store's full report, in the same format, into DIR.",
 )
+@click.option(
+    "-r",
+    "--recursive",
+    is_flag=True,
+    help="Also scan the subfolders of status folders (symbolic links are never followed).",
+)
 @run_options
 def batch(
     paths: Sequence[str],
@@ -452,55 +470,92 @@ def batch(
     concurrency: int,
     timeout: float,
     output_dir: str | None,
+    recursive: bool,
     run: RunOptions,
 ) -> None:
     """Diagnose many stores in one run and summarize them, worst first.
 
     Stores come from status files, folders of *.json status files, and --keys-file. A store
-    that cannot be checked is listed with the reason and never stops the others.
+    that cannot be checked is listed with the reason and never stops the others. Ctrl-C
+    writes the summary of the stores that finished, marked partial, and exits 130.
     """
     from meum_doctor import batch as fleet
-    from meum_doctor.output import check_writable
+    from meum_doctor.output import check_distinct, check_writable
 
     setup = run.prepare()
     if keys_file:
         _setup_logging(run.verbose, run.debug)  # odd keys warn; the network logs retries
-    found = fleet.targets(paths, keys_file, secrets=_SECRETS)
+    skipped: list[Any] = []
+    found = fleet.targets(
+        paths, keys_file, secrets=_SECRETS, recursive=recursive, skipped=skipped
+    )
     if any(t.key for t in found):
         from meum_doctor.client import status_url
 
         status_url(base_url)  # a base URL the keys must not go to stops the run before any
-    if run.output:
-        check_writable(run.output)
-    directory = _prepare_output_dir(output_dir)
+    inputs = _inputs(
+        setup,
+        ("--keys-file", keys_file),
+        *(("the status file", t.path) for t in found if t.path and t.path != "-"),
+    )
+    summary_path = run.output or "-"
+    check_distinct([("-o" if run.output else "the summary", summary_path)], inputs)
+    directory = _prepare_output_dir(output_dir)  # first: -o may name a file inside it
+    check_writable(summary_path)
+    if directory is not None:
+        # Chosen before any store runs: the summary and the inputs are never overwritten by
+        # a store's report, and the same fleet gets the same file names every run.
+        reserved = [path for _, path in inputs] + ([run.output] if run.output else [])
+        found = fleet.report_files(found, run.fmt, str(directory), reserved)
 
     results: list[Any] = []
     progress = _Progress(len(found), enabled=sys.stderr.isatty() and not run.debug)
-    used_names: set[str] = set()
 
     def on_store(result: Any, report: Any) -> None:
-        results.append(result)
-        progress.update(failed=result.error is not None)
-        if report is not None and directory is not None:
+        if report is not None and result.report_file is not None:
             from meum_doctor.output import write_atomic
             from meum_doctor.render import render
 
-            name = fleet.report_file_name(result.label, run.fmt)
-            while name in used_names:
-                name = "_" + name
-            used_names.add(name)
-            write_atomic(str(directory / name), render(report, run.fmt).encode("utf-8"))
+            write_atomic(result.report_file, render(report, run.fmt).encode("utf-8"))
+        results.append(result)
+        progress.update(failed=result.error is not None)
 
-    fleet.run(
-        found, setup, base_url=base_url, timeout=timeout, concurrency=concurrency, on_store=on_store
-    )
+    interrupted = False
+    try:
+        fleet.run(
+            found,
+            setup,
+            base_url=base_url,
+            timeout=timeout,
+            concurrency=concurrency,
+            on_store=on_store,
+        )
+    except KeyboardInterrupt:
+        # What finished is worth having during an incident: write it, marked partial.
+        interrupted = True
     progress.close()
     summary = fleet.summarize(
-        results, setup, generated_at=datetime.now(UTC), tool_version=__version__
+        results,
+        setup,
+        generated_at=datetime.now(UTC),
+        tool_version=__version__,
+        skipped=skipped,
+        planned=len(found),
+        partial=interrupted,
+        summary_dir=os.path.dirname(os.path.abspath(run.output))
+        if run.output and run.output != "-"
+        else None,
     )
     from meum_doctor.render.batch import render_batch
 
     _write(render_batch(summary, run.fmt, color=run.color), run.output)
+    if interrupted:
+        click.echo(
+            f"meum-doctor: interrupted: the summary shows the {summary.total} of "
+            f"{len(found)} stores that finished",
+            err=True,
+        )
+        sys.exit(ExitCode.INTERRUPTED)
     if summary.fails:
         sys.exit(ExitCode.FOUND_PROBLEMS)
     if summary.failures:

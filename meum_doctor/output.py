@@ -1,61 +1,230 @@
-"""Write files whole or not at all: a temporary file in the same folder, then a rename.
+"""Write reports and saved statuses without harming what is already at the path.
 
-An interrupted run never leaves a half-written report or saved status, and an existing file
-is untouched unless the new one is complete. A missing folder is a clear usage error.
+What ``-o PATH`` (and ``--save-status``, and each ``batch --output-dir`` report) does depends
+on what ``PATH`` is, as a shell's ``>`` would, except that regular files are replaced whole:
+
+- ``-``, ``/dev/stdout``, ``/dev/stderr``, ``/dev/fd/N``: that stream, written straight.
+- a regular file, or nothing yet: a temporary file in the same folder, fsync, then a rename,
+  so an interrupted run never leaves half a report and an existing file is untouched unless
+  the new one is complete. The new file's mode comes from the umask (``0666 & ~umask``, as
+  ``>`` gives), never from another file: copying the mode of whatever a symlink pointed at
+  could make a report executable or world-writable.
+- a symbolic link: followed to its final target, and that target is replaced as above (the
+  link stays a link; a user who points ``report.html`` at a shared place meant that place).
+- a character device or a FIFO (``/dev/null``, a terminal, a named pipe): written straight,
+  never replaced (as root, a rename would turn ``/dev/null`` into a regular file).
+- a folder, a block device or a socket: refused.
+
+Every failure of the operating system (a missing or read-only folder, a name too long,
+``/proc``) is the one-line ``cannot write PATH: reason`` usage error (exit 2), never an
+internal error. :func:`check_distinct` refuses an output that is the same file as an input
+or as another output, so a report never overwrites the ticket's status it was made from.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import stat
+import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import BinaryIO
 
 from meum_doctor.errors import UsageError
 
+#: ``-`` and the paths that name an already open stream of this process, by descriptor.
+_STREAM = re.compile(r"^(?:/dev/fd/|/proc/self/fd/)(\d+)$")
+_NAMED_STREAMS = {"-": 1, "/dev/stdout": 1, "/dev/stderr": 2}
+
+
+def stream_fd(path: str) -> int | None:
+    """The file descriptor ``path`` names (``-`` is standard output), or None for a file."""
+    if path in _NAMED_STREAMS:
+        return _NAMED_STREAMS[path]
+    match = _STREAM.match(path)
+    return int(match.group(1)) if match else None
+
+
+def _fail(path: str, exc: OSError | str) -> UsageError:
+    reason = exc if isinstance(exc, str) else (exc.strerror or type(exc).__name__)
+    return UsageError(f"cannot write {path}: {reason}")
+
+
+def _kind(mode: int) -> str | None:
+    """Why a file of this mode cannot be written to (None: it can)."""
+    if stat.S_ISDIR(mode):
+        return "it is a folder"
+    if stat.S_ISBLK(mode):
+        return "it is a block device (a disk), not a file"
+    if stat.S_ISSOCK(mode):
+        return "it is a socket"
+    return None
+
 
 def check_writable(path: str) -> None:
-    """Fail early (before any work) when ``path``'s folder does not exist."""
-    folder = os.path.dirname(path) or "."
-    if not os.path.isdir(folder):
-        raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
-    if os.path.isdir(path):
-        raise UsageError(f"cannot write {path}: it is a folder")
+    """Fail early (before any work) when ``path`` cannot be written.
+
+    Only what can be told without side effects is checked: a FIFO is not opened here (that
+    would wait for a reader), and the final write still reports anything else it meets.
+    """
+    if stream_fd(path) is not None:
+        return
+    try:
+        target = os.path.realpath(path)
+        folder = os.path.dirname(target) or "."
+        if not os.path.isdir(folder):
+            # Name the folder as the user wrote it, unless a link led somewhere else.
+            shown = os.path.dirname(path) or "."
+            if os.path.realpath(shown) != folder:
+                shown = folder
+            raise _fail(path, f"the folder {shown} does not exist")
+        try:
+            mode = os.stat(target).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and (problem := _kind(mode)) is not None:
+            raise _fail(path, problem)
+        if (mode is None or stat.S_ISREG(mode)) and not os.access(folder, os.W_OK | os.X_OK):
+            # A regular file is replaced by a rename, which needs the folder to be writable.
+            raise _fail(path, f"the folder {folder} is not writable")
+    except OSError as exc:  # a name too long, a loop of links, a folder we may not search
+        raise _fail(path, exc) from None
 
 
 def write_atomic(path: str, data: bytes | Iterable[bytes]) -> None:
-    """Write ``data`` to ``path`` atomically (same-folder temporary file, fsync, rename).
+    """Write ``data`` to ``path``: regular files atomically, anything else straight.
 
     ``data`` may come in chunks (a large batch summary is rendered as it is written); if
     producing a chunk fails, the temporary file is removed and ``path`` is untouched.
     """
+    chunks = [data] if isinstance(data, bytes) else data
+    fd = stream_fd(path)
+    if fd is not None:
+        _write_stream(path, fd, chunks)
+        return
     check_writable(path)
-    folder, name = os.path.split(path)
-    fd, temporary = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.", suffix=".tmp")
     try:
+        target = os.path.realpath(path)  # a symlink is written through, to its target
+        try:
+            mode: int | None = os.stat(target).st_mode
+        except FileNotFoundError:
+            mode = None
+    except OSError as exc:
+        raise _fail(path, exc) from None
+    if mode is not None and not stat.S_ISREG(mode):
+        _write_straight(path, target, chunks)
+    else:
+        _replace(path, target, chunks)
+
+
+def _write_stream(path: str, fd: int, chunks: Iterable[bytes]) -> None:
+    """Write to an open stream of this process (``-o -``, ``/dev/stdout``): never close it."""
+    stream: BinaryIO | None = None
+    if fd in (1, 2):
+        text = sys.stdout if fd == 1 else sys.stderr
+        text.flush()  # what was printed before comes first
+        stream = getattr(text, "buffer", None)
+    try:
+        for chunk in chunks:
+            if stream is not None:
+                stream.write(chunk)
+            else:
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(fd, view) :]
+        if stream is not None:
+            stream.flush()
+    except OSError as exc:  # a closed descriptor, a pipe whose reader went away
+        raise _fail(path, exc) from None
+
+
+def _write_straight(path: str, target: str, chunks: Iterable[bytes]) -> None:
+    """A character device or FIFO: open it for writing, as ``>`` would, and write."""
+    try:
+        mode = os.stat(target).st_mode
+        if (problem := _kind(mode)) is not None:
+            raise _fail(path, problem)
+        # No O_CREAT: if the device vanished meanwhile, a regular file must not appear.
+        with open(os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0)), "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+    except OSError as exc:
+        raise _fail(path, exc) from None
+
+
+def _replace(path: str, target: str, chunks: Iterable[bytes]) -> None:
+    """A regular file (or none yet): same-folder temporary file, fsync, rename."""
+    folder, name = os.path.split(target)
+    temporary: str | None = None
+    try:
+        # A short prefix: a 250-character name must fail at the rename with a clear reason,
+        # not make the temporary name itself too long.
+        fd, temporary = tempfile.mkstemp(dir=folder or ".", prefix=f".{name[:32]}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            for chunk in [data] if isinstance(data, bytes) else data:
+            for chunk in chunks:
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        if os.path.exists(path):
-            # Keep the permissions a user gave the file they are replacing.
-            with contextlib.suppress(OSError):
-                os.chmod(temporary, os.stat(path).st_mode & 0o777)
-        else:
-            os.chmod(temporary, 0o644 & ~_umask())
-        os.replace(temporary, path)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+        temporary = None
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise UsageError(f"cannot write {path}: {exc.strerror or type(exc).__name__}") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+        raise _fail(path, exc) from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+# The same file twice --------------------------------------------------------------------
+
+
+def file_identity(path: str) -> tuple[object, ...]:
+    """What makes two paths the same file: the stream, else device and inode, else the path.
+
+    Compared by the resolved path (so ``./s.json``, ``s.json`` and a symlink to it are one)
+    and, when the file exists, by device and inode (so a hard link is the same file too).
+    """
+    fd = stream_fd(path)
+    if fd is not None:
+        return ("fd", fd)
+    resolved = os.path.realpath(path)
+    try:
+        info = os.stat(resolved)
+    except OSError:
+        return ("path", os.path.normcase(resolved))
+    return ("inode", info.st_dev, info.st_ino)
+
+
+def check_distinct(outputs: Sequence[tuple[str, str]], inputs: Sequence[tuple[str, str]]) -> None:
+    """Refuse when an output is the same file as an input or another output.
+
+    Each item is ``(what, path)``, e.g. ``("-o", "report.md")`` or ``("--input", "s.json")``;
+    ``what`` names it in the message. A report written over the status it was made from
+    would destroy the ticket's evidence, and two outputs to one file keep only the last.
+    """
+    seen: dict[tuple[object, ...], tuple[str, str]] = {}
+    for what, path in inputs:
+        if path != "-":  # standard input is no file that an output could overwrite
+            seen.setdefault(file_identity(path), (what, path))
+    for what, path in outputs:
+        identity = file_identity(path)
+        if identity in seen:
+            other_what, other_path = seen[identity]
+            raise UsageError(
+                f"refusing to write {_where(path)} for {what}: it is the same file as "
+                f"{other_what} ({_where(other_path)})"
+            )
+        seen[identity] = (what, path)
+
+
+def _where(path: str) -> str:
+    return "standard output" if path == "-" else path

@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 
 from meum_doctor.config import Config, RuleSettings, find_config_path, load_config, rule_settings
 from meum_doctor.engine import discover, evaluate, select
+from meum_doctor.errors import BadResponse
 from meum_doctor.report import Report, build_report
 from meum_doctor.rule import Rule, Severity
 from meum_doctor.sources import RawStatus
-from meum_doctor.status import parse
+from meum_doctor.status import KNOWN_FIELDS, parse
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,14 @@ def prepare(
 def diagnose(raw: RawStatus, setup: Setup, *, secrets: Sequence[str] = ()) -> Report:
     """Parse, evaluate and report one status. Raises BadResponse for a body that is no status."""
     status = parse(raw.body)
+    if raw.source_type in ("file", "stdin") and not status.present & KNOWN_FIELDS:
+        # A file is named by a person and may be anything JSON (a config, a credentials file
+        # a folder scan met): judging it would report a "disconnected store" that never was.
+        where = "standard input" if raw.source_type == "stdin" else f"status file {raw.location}"
+        raise BadResponse(
+            f"{where} is not a Meum status: it has none of the status's fields "
+            "(status, connected, site_url, …)"
+        )
     evaluation = evaluate(status, setup.rules, setup.config, setup.settings, setup.now)
     return build_report(
         raw,

@@ -172,9 +172,18 @@ GUIDE = (
     Entry(
         2,
         "cannot write <path>",
-        "The report or saved-status path is not writable "
-        "(its folder does not exist, or it is a folder).",
-        "Create the folder or pick another path.",
+        "The report, summary or saved-status path cannot be written: its folder does not "
+        "exist or is not writable, it is a folder, a block device or a socket, the name is "
+        "too long, or the system refused (the reason follows).",
+        "Create the folder or pick another path; `-o -` writes to standard output.",
+    ),
+    Entry(
+        2,
+        "refusing to write <path> for <option>: it is the same file as <other>",
+        "An output (-o, --save-status) is the same file as an input (--input, --keys-file, "
+        "a status file, the configuration) or as another output; writing it would destroy "
+        "the other.",
+        "Write the report to another path.",
     ),
     Entry(
         2,
@@ -326,9 +335,17 @@ GUIDE = (
     ),
     Entry(
         3,
+        "<file> is not a Meum status",
+        "The --input file (or standard input, or a batch status file) is a JSON object "
+        "without any field of a WooCommerce integration status.",
+        "Check that you gave the saved status, not another JSON file.",
+    ),
+    Entry(
+        3,
         "status file <path>",
-        "The --input file does not exist, is a folder, cannot be read, or is larger than 1 MiB.",
-        "Check the path.",
+        "The --input file does not exist, is a folder, cannot be read, or is larger than "
+        "1 MiB; in a batch folder scan, also a symbolic link or a FIFO (not read).",
+        "Check the path; copy linked files into the folder.",
     ),
     Entry(
         3,

@@ -48,15 +48,19 @@ def parse_html(text: str) -> list[Element]:
     return collector.elements
 
 
-def assert_inert(elements: list[Element], *, allowed_hosts: tuple[str, ...] = ()) -> None:
-    """No script, no executable attribute, no link but http(s) ones to allowed hosts."""
+def assert_inert(
+    elements: list[Element], *, allowed_hosts: tuple[str, ...] = (), relative: bool = False
+) -> None:
+    """No script, no executable attribute, no link but http(s) ones to allowed hosts (and,
+    with ``relative``, links to files beside the page, which can have no scheme)."""
+    prefixes = ("https://", "http://", "#", *(("./", "../") if relative else ()))
     for element in elements:
         assert element.tag not in ("script", "iframe", "object", "embed", "img", "form",
                                    "base", "svg", "math"), element
         for name, value in element.attrs.items():
             assert not name.startswith("on"), element
             if name in ("href", "src", "action", "formaction", "xlink:href"):
-                assert value.startswith(("https://", "http://", "#")), element
+                assert value.startswith(prefixes), element
                 if value.startswith("http"):
                     host = value.split("/")[2]
                     assert host in allowed_hosts, (host, element)

@@ -47,6 +47,8 @@ def _scenarios(tmp_path: Path) -> list[list[str]]:
     huge_number.write_text('{"a": ' + "9" * 5000 + "}")
     big = tmp_path / "big.json"
     big.write_text('{"a": "' + "x" * (1024 * 1024) + '"}')
+    no_status = tmp_path / "other.json"
+    no_status.write_text('{"token": "abc"}')
     bad_config = tmp_path / "bad.toml"
     bad_config.write_text("colour = 1\n")
     only_comments = tmp_path / "comments.txt"
@@ -84,6 +86,8 @@ def _scenarios(tmp_path: Path) -> list[list[str]]:
         ["check", "--input", str(huge_number)],
         ["check", "--input", str(big)],
         ["check", "--input", str(tmp_path / "absent.json")],
+        ["check", "--input", str(no_status)],
+        ["check", "--input", str(EXAMPLES / "healthy.json"), "-o", str(EXAMPLES / "healthy.json")],
         ["batch"],
         ["batch", str(tmp_path / "absent.json")],
         ["batch", "--keys-file", str(tmp_path / "absent.txt")],

@@ -7,9 +7,12 @@ through the same escaping (terminal, Markdown and HTML) as in a single-store rep
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 from meum_doctor.batch import BatchSummary, StoreResult
 from meum_doctor.render.common import timestamp
@@ -29,7 +32,8 @@ def render_batch(summary: BatchSummary, fmt: str, *, color: bool = False) -> Ite
 
     name = "batch.md.j2" if fmt == "markdown" else "batch.html.j2"
     kind = "markdown" if fmt == "markdown" else "html"
-    return environment(kind).get_template(name).generate(summary=summary)
+    template = environment(kind).get_template(name)
+    return template.generate(summary=summary, plural=plural, report_href=report_href)
 
 
 def batch_dict(summary: BatchSummary) -> dict[str, Any]:
@@ -47,6 +51,9 @@ def _head(summary: BatchSummary) -> dict[str, Any]:
         "policy": {"as_of": summary.policy_as_of},
         "fail_on": summary.fail_on.label if summary.fail_on is not None else "never",
         "redacted": summary.redacted,
+        # Interrupted (Ctrl-C): only some of the planned stores were checked.
+        "partial": summary.partial,
+        "planned": summary.planned,
         "totals": {
             "stores": summary.total,
             "checked": len(summary.stores),
@@ -62,6 +69,8 @@ def _store(store: StoreResult) -> dict[str, Any]:
         "label": store.label,
         "source": store.source,
         "site_url": store.site_url,
+        "host": store.host,
+        "report_file": store.report_file,
         "verdict": store.verdict,
         "counts": store.counts,
         "top_finding": (
@@ -77,6 +86,7 @@ def _tail(summary: BatchSummary) -> dict[str, Any]:
             {"label": f.label, "source": f.source, "error": f.error} for f in summary.failures
         ],
         "rules": [{"rule": r, "name": n, "stores": count} for r, n, count in summary.rule_totals],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in summary.skipped],
     }
 
 
@@ -95,31 +105,95 @@ def _json_chunks(summary: BatchSummary) -> Iterator[str]:
     yield ",\n".join(member(k, v) for k, v in _tail(summary).items()) + "\n}\n"
 
 
+#: Text columns are at most this wide (in terminal cells); longer values end in "…".
+MAX_COLUMN = 40
+
+
+def plural(n: int, word: str) -> str:
+    """``1 store``, ``2 stores``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def report_href(summary: BatchSummary, path: str) -> str:
+    """A relative link from the summary's folder to a store's report: a path, never a scheme.
+
+    Percent-encoded, and always starting with ``./``, ``../`` or ``/``, so no folder name
+    (``javascript:…``) can turn it into anything but a file beside the summary.
+    """
+    if summary.summary_dir is not None:
+        with contextlib.suppress(ValueError):  # another drive on Windows: keep it absolute
+            path = os.path.relpath(os.path.abspath(path), summary.summary_dir)
+    href = quote(path.replace(os.sep, "/"))
+    return href if href.startswith(("/", "./", "../")) else "./" + href
+
+
+def display_width(text: str) -> int:
+    """Terminal cells ``text`` takes: 2 for CJK and most emoji, 0 for combining marks."""
+    from wcwidth import wcswidth
+
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal cells (ending in "…" when cut) and padded to it."""
+    from wcwidth import wcwidth
+
+    if display_width(text) > width:
+        kept: list[str] = []
+        used = 0
+        for char in text:
+            cells = max(wcwidth(char), 0)
+            if used + cells > width - 1:
+                break
+            kept.append(char)
+            used += cells
+        text = "".join(kept) + "…"
+    return text + " " * (width - display_width(text))
+
+
 def _text(summary: BatchSummary, *, color: bool) -> Iterator[str]:
     def paint(code: str, text: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
     styles = {"critical": "1;31", "attention": "1;33", "healthy": "1;32"}
     verdicts = ", ".join(f"{n} {v}" for v, n in summary.verdicts.items())
-    yield f"{summary.total} stores: {verdicts}, {len(summary.failures)} could not be checked\n"
+    if summary.partial:
+        yield (
+            f"PARTIAL: interrupted after {summary.total} of {plural(summary.planned, 'store')}; "
+            "the others were not checked\n"
+        )
+    yield (
+        f"{plural(summary.total, 'store')}: {verdicts}, {len(summary.failures)} could not be "
+        "checked\n"
+    )
     yield (
         f"Evaluated at {timestamp(summary.evaluated_at)} by meum-doctor {summary.tool_version} "
         f"(version policy as of {summary.policy_as_of})\n\n"
     )
-    width = min(40, max((len(clean_line(s.label)) for s in summary.stores), default=5))
-    for store in summary.stores:
+    labels = [clean_line(s.label) for s in summary.stores]
+    hosts = [clean_line(s.host or "-") for s in summary.stores]
+    label_width = min(MAX_COLUMN, max(map(display_width, labels), default=5))
+    host_width = min(MAX_COLUMN, max(map(display_width, hosts), default=1))
+    for store, label, host in zip(summary.stores, labels, hosts, strict=True):
         verdict = store.verdict or "?"
         counts = ", ".join(f"{n} {name}" for name, n in store.counts.items() if n)
         top = f"  {store.top.rule} {clean_line(store.top.title)}" if store.top else ""
+        report = f"  (report: {clean_line(store.report_file)})" if store.report_file else ""
         yield (
             f"{paint(styles.get(verdict, '0'), f'{verdict.upper():<9}')} "
-            f"{clean_line(store.label):<{width}}  {counts or 'no findings'}{top}\n"
+            f"{fit(label, label_width)}  {fit(host, host_width)}  "
+            f"{counts or 'no findings'}{top}{report}\n"
         )
     if summary.failures:
         yield "\nCould not be checked:\n"
         for failed in summary.failures:
             yield f"  {clean_line(failed.label)}: {clean_line(failed.error or '')}\n"
+    if summary.skipped:
+        yield "\nNot read (folder scans read regular *.json files only):\n"
+        for item in summary.skipped:
+            yield f"  {clean_line(item.path)}: {clean_line(item.reason)}\n"
     if summary.rule_totals:
         yield "\nRules across the fleet:\n"
         for rule, name, n in summary.rule_totals:
-            yield f"  {rule} {name}: {n} store{'s' if n != 1 else ''}\n"
+            yield f"  {rule} {name}: {plural(n, 'store')}\n"
