@@ -12,6 +12,7 @@ from meum_doctor.plugin import (
     Severity,
     Status,
     admin_link,
+    connection_of,
     parse_version,
 )
 
@@ -83,17 +84,20 @@ def health_finding(
     severities: dict[str, Severity],
     steps: tuple[str, ...],
     links: tuple[Link, ...],
-    missing_only_when_connected: bool = True,
 ) -> Iterator[Finding]:
     """One finding for an enumerated health-like field, by the class of its value.
 
     ``severities`` maps a class (``bad``, ``degraded``, ``unknown``, ``missing``) to the
-    severity it gets; a class it does not name yields nothing.
+    severity it gets; a class it does not name yields nothing. A missing value counts only
+    for a connected store (during onboarding nothing is reported yet, and that is normal),
+    and a value that was sent but could not be read is left to MD901, never called missing.
     """
+    if status.unreadable(field_name):
+        return
     cls = ctx.classify(field_name, value)
     if cls == "healthy" or cls not in severities:
         return
-    if cls == "missing" and missing_only_when_connected and not status.is_connected:
+    if cls == "missing" and not connection_of(status, ctx).connected:
         return
     evidence = {field_name: value}
     if cls == "missing":
