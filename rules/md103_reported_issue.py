@@ -55,8 +55,6 @@ def reported_issue(status: Status, ctx: Context) -> Iterator[Finding]:
             # Too long for a title: a shortened title, and the whole text once, below it.
             title = f"Meum reports{times}: {line[: TITLE_LIMIT - 1]}…"
             detail = texts[line]
-        if len(indices) > 1:
-            detail += f" Meum lists it {len(indices)} times."
         yield Finding(
             title=title,
             detail=detail,
