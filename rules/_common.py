@@ -9,10 +9,12 @@ from meum_doctor.plugin import (
     Context,
     Finding,
     Link,
+    PendingKey,
     Severity,
     Status,
     admin_link,
     connection_of,
+    iso,
     parse_version,
 )
 
@@ -23,6 +25,18 @@ PAYMENTS_TITLE = "WooCommerce › Settings › Payments"
 def payments_link(status: Status) -> tuple[Link, ...]:
     """The WooCommerce payments settings page, where the Meum plugin is configured."""
     return admin_link(status, PAYMENTS_PAGE, PAYMENTS_TITLE)
+
+
+def expiry_evidence(status: Status, key: PendingKey) -> str | None:
+    """A pending key's expiry for evidence: the time read, else the value as sent.
+
+    An expiry that was sent but could not be read shows what was sent, never "(missing)".
+    """
+    if key.expires_at is not None:
+        return iso(key.expires_at)
+    raw = status.raw.get("pending_connection_key")
+    sent = raw.get("expires_at") if isinstance(raw, dict) else None
+    return None if sent is None else str(sent)
 
 
 def outdated(

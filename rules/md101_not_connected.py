@@ -16,7 +16,7 @@ from meum_doctor.plugin import (
     rule,
 )
 
-from ._common import payments_link
+from ._common import expiry_evidence, payments_link
 
 
 @rule(id="MD101", name="not-connected", category=Category.CONNECTION, severity=Severity.CRITICAL)
@@ -52,9 +52,7 @@ def not_connected(status: Status, ctx: Context) -> Iterator[Finding]:
     if onboarding:
         assert key is not None
         deadline = f" before it expires at {iso(key.expires_at)}" if key.expires_at else ""
-        evidence["pending_connection_key.expires_at"] = (
-            iso(key.expires_at) if key.expires_at else None
-        )
+        evidence["pending_connection_key.expires_at"] = expiry_evidence(status, key)
         yield Finding(
             title="Connecting the store to Meum is not finished: a connect key is waiting",
             detail=(

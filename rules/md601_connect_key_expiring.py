@@ -17,7 +17,7 @@ from meum_doctor.plugin import (
     rule,
 )
 
-from ._common import payments_link
+from ._common import expiry_evidence, payments_link
 
 NEW_KEY_STEPS = (
     "In the Meum dashboard, create a new WooCommerce connection key.",
@@ -48,7 +48,7 @@ def connect_key_expiring(status: Status, ctx: Context) -> Iterator[Finding]:
         return
     evidence = {
         "pending_connection_key.key_prefix": key.key_prefix,
-        "pending_connection_key.expires_at": iso(key.expires_at) if key.expires_at else None,
+        "pending_connection_key.expires_at": expiry_evidence(status, key),
     }
     links = payments_link(status)
     if key.expires_at is None:

@@ -15,6 +15,8 @@ from meum_doctor.plugin import (
     rule,
 )
 
+from ._common import expiry_evidence
+
 
 @rule(id="MD602", name="connect-key-leftover", category=Category.ONBOARDING, severity=Severity.LOW)
 def connect_key_leftover(status: Status, ctx: Context) -> Iterator[Finding]:
@@ -42,7 +44,7 @@ def connect_key_leftover(status: Status, ctx: Context) -> Iterator[Finding]:
         evidence={
             "connected": True,
             "pending_connection_key.key_prefix": key.key_prefix,
-            "pending_connection_key.expires_at": iso(key.expires_at) if key.expires_at else None,
+            "pending_connection_key.expires_at": expiry_evidence(status, key),
         },
         remediation=(
             "In the Meum dashboard, find the unused WooCommerce connection key and revoke it.",

@@ -210,3 +210,15 @@ def test_onboarding_reports_no_missing_health(run: Any) -> None:
     result = run(["check", "--input", str(EXAMPLES / "onboarding.json"), "--now", NOW, "-f",
                   "json", "-v"])
     assert [f["rule"] for f in findings(result)] == ["MD101", "MD601", "MD202"]
+
+
+def test_an_unreadable_key_expiry_is_shown_as_sent(run: Any, tmp_path: Path) -> None:
+    result = check(run, tmp_path, connected=False, status="PENDING", connection_status="PENDING",
+                   pending_connection_key={"key_prefix": "mk_conn_1234", "expires_at": "soon"})
+    by_rule = {f["rule"]: f for f in findings(result)}
+    assert by_rule["MD101"]["evidence"]["pending_connection_key.expires_at"] == "soon"
+    assert by_rule["MD601"]["title"] == "A connection key is pending; its expiry could not be read"
+    assert by_rule["MD601"]["evidence"]["pending_connection_key.expires_at"] == "soon"
+    assert by_rule["MD901"]["title"].startswith(
+        "The status field pending_connection_key.expires_at could not be read"
+    )
