@@ -117,7 +117,7 @@ def health_finding(
     if cls == "missing":
         title = f"Meum did not report the {what}"
         detail = (
-            f"The status has no '{field_name}' field, so the {what} cannot be judged. "
+            f"The status gives no value for '{field_name}', so the {what} cannot be judged. "
             "That usually means the plugin has not reported it yet."
         )
     elif cls == "unknown":
