@@ -8,6 +8,8 @@ Rules must not import the client, the command line or a renderer: they are pure 
 of the status, the configuration and the evaluation time.
 """
 
+from meum_doctor.connection import Connection, ConnectionField, connection_of
+from meum_doctor.hosts import same_site
 from meum_doctor.policy import ComponentPolicy, VersionPolicy, parse_version
 from meum_doctor.rule import (
     Category,
@@ -28,6 +30,8 @@ from meum_doctor.status import ParseProblem, PendingKey, Status
 __all__ = [
     "Category",
     "ComponentPolicy",
+    "Connection",
+    "ConnectionField",
     "Context",
     "Finding",
     "Link",
@@ -39,9 +43,11 @@ __all__ = [
     "VersionPolicy",
     "admin_link",
     "age_text",
+    "connection_of",
     "host_of",
     "http_url",
     "iso",
     "parse_version",
     "rule",
+    "same_site",
 ]

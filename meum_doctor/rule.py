@@ -234,14 +234,14 @@ def admin_link(status: Status, page: str, title: str) -> tuple[Link, ...]:
 
 
 def host_of(url: str | None) -> str | None:
-    """The lower-case host of a URL, without a trailing dot; None when there is none."""
-    if not url:
-        return None
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    return host.rstrip(".").lower() if host else None
+    """The canonical host of a URL (IDNA ASCII form, lower case, no trailing dot), or None.
+
+    ``https://bücher.example`` and ``https://xn--bcher-kva.example`` give the same host:
+    see :mod:`meum_doctor.hosts`, which every comparison of hosts goes through.
+    """
+    from meum_doctor import hosts  # light: it imports idna only for a Unicode host
+
+    return hosts.host_of(url)
 
 
 def iso(value: datetime) -> str:

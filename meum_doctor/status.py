@@ -5,7 +5,11 @@ error shapes, and a real response may have any field missing, null or of the wro
 
 - a missing or null field becomes ``None`` (``present`` still tells which keys were sent);
 - a field of the wrong type, or a value that does not parse (date-time, URL, UUID), becomes
-  ``None`` and leaves a :class:`ParseProblem` in ``Status.problems``; it never raises;
+  ``None`` and leaves a :class:`ParseProblem` in ``Status.problems``; it never raises. Rules
+  tell the two apart with :meth:`Status.unreadable`: a value that was sent but could not be
+  read is never reported as absent;
+- date-times are read in every form an API or a PHP site really sends (see
+  :func:`parse_datetime`), so a valid value is not mistaken for an unreadable one;
 - unknown fields are kept in ``Status.extras`` (rules use them, e.g. ``payout_configured``);
 - enumerated strings keep their raw value; rules compare them case-insensitively.
 
@@ -20,7 +24,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
@@ -111,8 +115,23 @@ class Status:
 
     @property
     def is_connected(self) -> bool:
-        """True only when ``connected`` is literally true: the one signal rules key off."""
+        """True only when ``connected`` is literally true.
+
+        One field alone does not decide whether a store is connected: built-in rules use
+        :func:`meum_doctor.connection.connection_of`, which reads all three fields together.
+        """
         return self.connected is True
+
+    def sent(self, name: str) -> bool:
+        """True when the body has the key ``name`` with a value other than null."""
+        return self.raw.get(name) is not None
+
+    def unreadable(self, name: str) -> bool:
+        """True when ``name`` was sent but could not be read (MD901 reports it).
+
+        Rules that need such a field say it "could not be read", never that it is missing.
+        """
+        return any(problem.field == name for problem in self.problems)
 
 
 def decode_json(body: bytes) -> Any:
@@ -217,20 +236,74 @@ def from_mapping(data: Mapping[str, Any]) -> Status:
     )
 
 
-def parse_datetime(text: str) -> datetime:
-    """Parse an ISO 8601 date-time into an aware UTC datetime (no offset means UTC).
+#: Unix times are accepted within these bounds (2000-01-01 up to 2100-01-01, UTC): a number
+#: outside them is far more likely a mistake (a counter, a year, an ID) than a time.
+EPOCH_MIN = 946_684_800
+EPOCH_MAX = 4_102_444_800
+_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?$")
+# "UTC", "GMT" or a lone "Z" after the time, with or without a space (PHP's date('T'), MySQL
+# exports, logs): the same instant as +00:00.
+_UTC_SUFFIX_RE = re.compile(r"\s*(?:UTC|GMT|Z)$")
+# RFC 2822 / RFC 7231, as PHP's DATE_RFC2822 and DATE_RFC7231 write it:
+# "Sat, 28 Nov 2026 11:00:00 +0000" or "... GMT".
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_RFC2822_RE = re.compile(
+    r"^(?:[A-Z]{3},\s*)?(\d{1,2})\s+([A-Z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
+    r"\s*([+-]\d{4}|UTC|GMT|Z)?$"
+)
+#: MySQL's "zero date", which WordPress and WooCommerce write for "never": no value at all.
+ZERO_DATES = frozenset({"0000-00-00 00:00:00", "0000-00-00T00:00:00", "0000-00-00"})
 
+
+def parse_datetime(text: str) -> datetime:
+    """Parse a date-time into an aware UTC datetime (no offset means UTC).
+
+    Accepted: RFC 3339 / ISO 8601 in any case (``t``, ``z``), with a space instead of ``T``,
+    with any number of fractional digits, with a ``UTC``/``GMT`` suffix; RFC 2822 dates; and
+    Unix time in seconds or milliseconds, as digits (see :func:`from_epoch` for the bounds).
     Raises ValueError for anything else, including dates that overflow when moved to UTC.
     """
     if len(text) > 64:
         raise ValueError("too long for a date-time")
+    text = text.strip().upper()
+    if _NUMBER_RE.match(text):
+        return from_epoch(float(text))
     try:
-        value = datetime.fromisoformat(text.strip())
+        value = datetime.fromisoformat(_UTC_SUFFIX_RE.sub("+00:00", text))
+    except ValueError:
+        value = _rfc2822(text)
+    try:
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
     except OverflowError:
         raise ValueError("out of range once moved to UTC") from None
+
+
+def from_epoch(number: float) -> datetime:
+    """A Unix time (seconds, or milliseconds as JavaScript sends it) as an aware UTC datetime.
+
+    Raises ValueError outside the years 2000 to 2099: the two units cannot be confused there.
+    """
+    if not math.isfinite(number):
+        raise ValueError("not a finite number")
+    for seconds in (number, number / 1000):
+        if EPOCH_MIN <= seconds < EPOCH_MAX:
+            return datetime.fromtimestamp(seconds, UTC)
+    raise ValueError("a number that is not a Unix time between the years 2000 and 2099")
+
+
+def _rfc2822(text: str) -> datetime:
+    match = _RFC2822_RE.match(text)
+    if match is None or match[2] not in _MONTHS:
+        raise ValueError("not a date-time")
+    day, month, year = int(match[1]), _MONTHS.index(match[2]) + 1, int(match[3])
+    hour, minute, second = int(match[4]), int(match[5]), int(match[6] or 0)
+    zone = match[7] or "+0000"
+    offset = 0 if zone in ("UTC", "GMT", "Z") else int(zone[1:3]) * 60 + int(zone[3:5])
+    sign = -1 if zone.startswith("-") else 1
+    tz = timezone(timedelta(minutes=sign * offset))
+    return datetime(year, month, day, hour, minute, second, tzinfo=tz)
 
 
 def _json_type(value: object) -> str:
@@ -311,13 +384,21 @@ class _Reader:
     def datetime(self, name: str, value: object) -> datetime | None:
         if value is None:
             return None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            try:
+                return from_epoch(value)
+            except (ValueError, OverflowError, OSError) as exc:
+                self._problem(name, value, str(exc))
+                return None
         if not isinstance(value, str):
-            self._wrong_type(name, value, "an ISO 8601 date-time string")
+            self._wrong_type(name, value, "a date-time")
             return None
+        if value.strip() in ZERO_DATES:
+            return None  # PHP's way of saying "never": absent, not unreadable
         try:
             return parse_datetime(value)
-        except ValueError:
-            self._problem(name, value, "not a valid ISO 8601 date-time")
+        except (ValueError, OverflowError, OSError):
+            self._problem(name, value, "not a date-time meum-doctor can read")
             return None
 
     def boolean(self, name: str) -> bool | None:
@@ -348,6 +429,12 @@ class _Reader:
             return None
         if not isinstance(value, dict):
             self._wrong_type("pending_connection_key", value, "an object")
+            return None
+        if value.get("key_prefix") is None and value.get("expires_at") is None:
+            # {} says neither that a key is pending nor that none is: not onboarding.
+            self._problem(
+                "pending_connection_key", value, "an object with neither key_prefix nor expires_at"
+            )
             return None
         prefix = value.get("key_prefix")
         if prefix is not None and not isinstance(prefix, str):

@@ -14,6 +14,7 @@ from .md103_reported_issue import reported_issue
 from .md104_status_inconsistent import status_inconsistent
 from .md105_site_url_not_https import site_url_not_https
 from .md106_payout_not_configured import payout_not_configured
+from .md112_site_url_not_public import site_url_not_public
 from .md201_plugin_outdated import plugin_outdated
 from .md202_woocommerce_outdated import woocommerce_outdated
 from .md203_wordpress_outdated import wordpress_outdated
@@ -39,6 +40,7 @@ RULES = (
     status_inconsistent,
     site_url_not_https,
     payout_not_configured,
+    site_url_not_public,
     plugin_outdated,
     woocommerce_outdated,
     wordpress_outdated,

@@ -9,9 +9,12 @@ from meum_doctor.plugin import (
     Context,
     Finding,
     Link,
+    PendingKey,
     Severity,
     Status,
     admin_link,
+    connection_of,
+    iso,
     parse_version,
 )
 
@@ -22,6 +25,18 @@ PAYMENTS_TITLE = "WooCommerce › Settings › Payments"
 def payments_link(status: Status) -> tuple[Link, ...]:
     """The WooCommerce payments settings page, where the Meum plugin is configured."""
     return admin_link(status, PAYMENTS_PAGE, PAYMENTS_TITLE)
+
+
+def expiry_evidence(status: Status, key: PendingKey) -> str | None:
+    """A pending key's expiry for evidence: the time read, else the value as sent.
+
+    An expiry that was sent but could not be read shows what was sent, never "(missing)".
+    """
+    if key.expires_at is not None:
+        return iso(key.expires_at)
+    raw = status.raw.get("pending_connection_key")
+    sent = raw.get("expires_at") if isinstance(raw, dict) else None
+    return None if sent is None else str(sent)
 
 
 def outdated(
@@ -83,23 +98,26 @@ def health_finding(
     severities: dict[str, Severity],
     steps: tuple[str, ...],
     links: tuple[Link, ...],
-    missing_only_when_connected: bool = True,
 ) -> Iterator[Finding]:
     """One finding for an enumerated health-like field, by the class of its value.
 
     ``severities`` maps a class (``bad``, ``degraded``, ``unknown``, ``missing``) to the
-    severity it gets; a class it does not name yields nothing.
+    severity it gets; a class it does not name yields nothing. A missing value counts only
+    for a connected store (during onboarding nothing is reported yet, and that is normal),
+    and a value that was sent but could not be read is left to MD901, never called missing.
     """
+    if status.unreadable(field_name):
+        return
     cls = ctx.classify(field_name, value)
     if cls == "healthy" or cls not in severities:
         return
-    if cls == "missing" and missing_only_when_connected and not status.is_connected:
+    if cls == "missing" and not connection_of(status, ctx).connected:
         return
     evidence = {field_name: value}
     if cls == "missing":
         title = f"Meum did not report the {what}"
         detail = (
-            f"The status has no '{field_name}' field, so the {what} cannot be judged. "
+            f"The status gives no value for '{field_name}', so the {what} cannot be judged. "
             "That usually means the plugin has not reported it yet."
         )
     elif cls == "unknown":

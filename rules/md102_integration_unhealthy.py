@@ -20,7 +20,9 @@ def integration_unhealthy(status: Status, ctx: Context) -> Iterator[Finding]:
 
     Why it matters: health_status is Meum's own summary of whether payments flow. A known bad
     value (UNHEALTHY, DOWN, FAILING) is critical, DEGRADED is high, a value meum-doctor does
-    not recognise is medium (and named, never assumed healthy), and a missing value is low.
+    not recognise is medium (and named, never assumed healthy), and a connected store that
+    reports no health is low. A store that is still onboarding has no health yet, as it has
+    no credential or webhook status (MD401, MD501): that is not reported.
 
     How to fix: read the other findings of this report first: the cause is usually among them
     (credentials, webhooks, a plugin that stopped checking in). Meum's own "issues" list, shown
@@ -46,5 +48,4 @@ def integration_unhealthy(status: Status, ctx: Context) -> Iterator[Finding]:
         ),
         payments_link(status)
         + admin_link(status, "admin.php?page=wc-status&tab=logs", "WooCommerce logs"),
-        missing_only_when_connected=False,
     )

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from meum_doctor.plugin import Category, Context, Finding, Severity, Status, admin_link, rule
+from meum_doctor.plugin import (
+    Category,
+    Context,
+    Finding,
+    Severity,
+    Status,
+    admin_link,
+    connection_of,
+    rule,
+)
 
 
 @rule(id="MD105", name="site-url-not-https", category=Category.CONNECTION, severity=Severity.HIGH)
@@ -14,7 +23,7 @@ def site_url_not_https(status: Status, ctx: Context) -> Iterator[Finding]:
 
     Why it matters: payments and their webhooks must travel encrypted. A shop on plain http://
     exposes customers and may be refused by Meum; a connected store with no site URL cannot be
-    matched to its webhooks.
+    matched to its webhooks. A site URL that was sent but could not be read is MD901's.
 
     How to fix: install a TLS certificate (most hosts offer a free one), then set both the
     WordPress Address and Site Address to https:// in wp-admin › Settings › General, and
@@ -22,7 +31,8 @@ def site_url_not_https(status: Status, ctx: Context) -> Iterator[Finding]:
     """
     links = admin_link(status, "options-general.php", "Settings › General")
     if status.site_url is None:
-        if status.is_connected:
+        # Sent but unreadable (javascript:..., no host) is not "did not report": MD901 says it.
+        if connection_of(status, ctx).connected and not status.unreadable("site_url"):
             yield Finding(
                 title="Meum did not report the store's site URL",
                 detail="The store is connected but its address is unknown to Meum.",

@@ -11,6 +11,7 @@ from meum_doctor.plugin import (
     Severity,
     Status,
     admin_link,
+    connection_of,
     parse_version,
     rule,
 )
@@ -32,10 +33,12 @@ def version_unreadable(status: Status, ctx: Context) -> Iterator[Finding]:
     How to fix: open wp-admin › Dashboard › Updates to see the real versions; reconnecting
     the Meum plugin makes it report them again.
     """
+    connected = connection_of(status, ctx).connected
     for field_name, component in FIELDS:
         value = getattr(status, field_name)
         if value is None:
-            if not status.is_connected:
+            # Sent but not a string (1.2): MD901 says it could not be read; not "did not report".
+            if not connected or status.unreadable(field_name):
                 continue
             title = f"The store did not report its {component} version"
         elif parse_version(value) is None:

@@ -13,6 +13,7 @@ from meum_doctor.plugin import (
     Status,
     admin_link,
     age_text,
+    connection_of,
     iso,
     rule,
 )
@@ -40,6 +41,7 @@ def plugin_not_checking_in(status: Status, ctx: Context) -> Iterator[Finding]:
     plugin deactivated, or outgoing connections blocked, and payments or their confirmations
     may be failing unseen. Older than {medium_after_hours} hours is medium, older than
     {high_after_hours} hours high, and a connected store that never reported a check-in high.
+    A check-in time that was sent but could not be read is MD901's: it is not "never".
 
     How to fix: make sure the site is up, the Meum plugin and WooCommerce are active, and the
     host lets WordPress run scheduled tasks and reach api.meum.io.
@@ -47,7 +49,7 @@ def plugin_not_checking_in(status: Status, ctx: Context) -> Iterator[Finding]:
     links = admin_link(status, "plugins.php", "Plugins")
     seen = status.last_seen_at
     if seen is None:
-        if status.is_connected:
+        if connection_of(status, ctx).connected and not status.unreadable("last_seen_at"):
             yield Finding(
                 title="The Meum plugin has never reported a check-in",
                 detail="The store is connected, but Meum has no record of the plugin checking in.",

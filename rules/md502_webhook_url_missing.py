@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meum_doctor.plugin import Category, Context, Finding, Severity, Status, rule
+from meum_doctor.plugin import Category, Context, Finding, Severity, Status, connection_of, rule
 
 from ._common import payments_link
 
@@ -14,12 +14,15 @@ def webhook_url_missing(status: Status, ctx: Context) -> Iterator[Finding]:
     """The store is connected but Meum has no webhook address for it.
 
     Why it matters: without a webhook address Meum cannot tell the store that a payment
-    succeeded, so paid orders stay "pending payment".
+    succeeded, so paid orders stay "pending payment". An address that was sent but could
+    not be read (a relative path, no host) is not missing: MD901 reports it.
 
     How to fix: reconnect the Meum plugin; it registers the webhook address (usually
     https://SHOP/wp-json/meum/v1/webhook) as part of connecting.
     """
-    if status.is_connected and status.webhook_url is None:
+    if status.webhook_url is None and status.unreadable("webhook_url"):
+        return
+    if status.webhook_url is None and connection_of(status, ctx).connected:
         yield Finding(
             title="Meum has no webhook address for this store",
             detail=(

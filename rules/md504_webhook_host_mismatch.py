@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meum_doctor.plugin import Category, Context, Finding, Severity, Status, host_of, rule
+from meum_doctor.plugin import (
+    Category,
+    Context,
+    Finding,
+    Severity,
+    Status,
+    host_of,
+    rule,
+    same_site,
+)
 
 from ._common import payments_link
-
-
-def _same_site(host: str) -> str:
-    # "www.shop.example" and "shop.example" are one site in practice: WordPress redirects
-    # between them, and flagging it would be noise.
-    return host.removeprefix("www.")
 
 
 @rule(
@@ -33,7 +36,7 @@ def webhook_host_mismatch(status: Status, ctx: Context) -> Iterator[Finding]:
     own; on any staging copy, disconnect or deactivate the Meum plugin.
     """
     site, hook = host_of(status.site_url), host_of(status.webhook_url)
-    if site is None or hook is None or _same_site(site) == _same_site(hook):
+    if site is None or hook is None or same_site(site, hook):
         return
     yield Finding(
         title=f"Webhooks go to {hook}, but the store is {site}",

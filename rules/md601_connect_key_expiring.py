@@ -12,11 +12,12 @@ from meum_doctor.plugin import (
     Severity,
     Status,
     age_text,
+    connection_of,
     iso,
     rule,
 )
 
-from ._common import payments_link
+from ._common import expiry_evidence, payments_link
 
 NEW_KEY_STEPS = (
     "In the Meum dashboard, create a new WooCommerce connection key.",
@@ -38,20 +39,26 @@ def connect_key_expiring(status: Status, ctx: Context) -> Iterator[Finding]:
     (valid about 24 hours) into the plugin. An expired key no longer works, and one about to
     expire must be used now. Otherwise the pending key and its deadline are listed (info).
     A store that is already connected is left to MD602: its leftover key no longer matters.
+    An expiry that was sent but could not be read is said so (and MD901 names the value).
 
     How to fix: paste the key into the Meum plugin before it expires, or create a new one.
     """
     key = status.pending_connection_key
-    if key is None or status.is_connected:
+    if key is None or connection_of(status, ctx).connected:
         return
     evidence = {
         "pending_connection_key.key_prefix": key.key_prefix,
-        "pending_connection_key.expires_at": iso(key.expires_at) if key.expires_at else None,
+        "pending_connection_key.expires_at": expiry_evidence(status, key),
     }
     links = payments_link(status)
     if key.expires_at is None:
+        expiry = (
+            "could not be read"
+            if status.unreadable("pending_connection_key.expires_at")
+            else "was not reported"
+        )
         yield Finding(
-            title="A connection key is pending; its expiry was not reported",
+            title=f"A connection key is pending; its expiry {expiry}",
             detail="Onboarding is in progress. Connection keys are valid for about 24 hours.",
             severity=Severity.INFO,
             evidence=evidence,

@@ -36,10 +36,12 @@ def test_folder_of_status_files(run: Any) -> None:
     summary = json.loads(result.out)
     assert result.code == 1
     labels = [s["label"] for s in summary["stores"]]
-    assert labels[:2] == ["disconnected", "malformed"]  # critical first
+    # Critical first. The malformed store ("connected": "yes" next to two CONNECTED statuses)
+    # is not called disconnected: an unreadable field is MD901's, not "not connected".
+    assert labels[:2] == ["disconnected", "degraded"]
     assert labels[-1] == "healthy"
-    assert summary["totals"] == {"stores": 7, "checked": 7, "not_checked": 0, "critical": 2,
-                                 "attention": 4, "healthy": 1}
+    assert summary["totals"] == {"stores": 7, "checked": 7, "not_checked": 0, "critical": 1,
+                                 "attention": 5, "healthy": 1}
     assert {"rule": "MD202", "name": "woocommerce-outdated", "stores": 4} in summary["rules"]
     assert summary["rules"][0]["stores"] >= summary["rules"][-1]["stores"]
 
@@ -99,7 +101,7 @@ def test_output_dir_gets_one_full_report_per_store(run: Any, tmp_path: Path) -> 
     assert next(e for e in page if e.attrs.get("id") == "verdict").attrs["data-verdict"] == "attention"
     summary = parse_html((tmp_path / "summary.html").read_text())
     rows = [e.attrs["data-label"] for e in summary if e.tag == "tr" and "data-label" in e.attrs]
-    assert rows[:2] == ["disconnected", "malformed"]
+    assert rows[:2] == ["disconnected", "degraded"]
     assert_inert(summary, relative=True)
 
 

@@ -74,7 +74,7 @@ WRONG_TYPES = {
     "credential_prefix": 7,
     "webhook_health": {},
     "webhook_url": ["https://x.example"],
-    "last_seen_at": 1700000000,
+    "last_seen_at": ["2026-11-28T12:00:00Z"],
     "pending_connection_key": "key",
     "connected": "true",
 }
@@ -96,8 +96,9 @@ def test_each_wrong_type_is_a_problem_not_an_exception(field: str) -> None:
         ("site_url", "shop.example", "not an absolute URL with a host"),
         ("webhook_url", "https://", "not an absolute URL with a host"),
         ("site_url", "https://shop.example:99999/", "not a valid URL"),
-        ("last_seen_at", "yesterday", "not a valid ISO 8601 date-time"),
-        ("last_seen_at", "2026-13-01T00:00:00Z", "not a valid ISO 8601 date-time"),
+        ("last_seen_at", "yesterday", "not a date-time meum-doctor can read"),
+        ("last_seen_at", "2026-13-01T00:00:00Z", "not a date-time meum-doctor can read"),
+        ("last_seen_at", "12", "not a date-time meum-doctor can read"),
     ],
 )
 def test_unparseable_values_are_problems(field: str, value: str, why: str) -> None:
@@ -133,13 +134,85 @@ def test_extra_fields_are_kept() -> None:
         ("2026-11-28T07:00:00-05:00", datetime(2026, 11, 28, 12, tzinfo=UTC)),
         ("2026-11-28T12:00:00", datetime(2026, 11, 28, 12, tzinfo=UTC)),
         ("2026-11-28T12:00:00.123456Z", datetime(2026, 11, 28, 12, 0, 0, 123456, tzinfo=UTC)),
+        # Every form an API or a PHP site really sends (issue 10, item 2):
+        ("2026-11-28T12:00:00z", datetime(2026, 11, 28, 12, tzinfo=UTC)),
+        ("2026-11-28t12:00:00Z", datetime(2026, 11, 28, 12, tzinfo=UTC)),
+        ("2026-11-28 12:00:00", datetime(2026, 11, 28, 12, tzinfo=UTC)),
+        ("2026-11-28 12:00:00 UTC", datetime(2026, 11, 28, 12, tzinfo=UTC)),
+        ("2026-11-28 12:00:00utc", datetime(2026, 11, 28, 12, tzinfo=UTC)),
+        ("2026-11-28T12:00:00 GMT", datetime(2026, 11, 28, 12, tzinfo=UTC)),
+        ("2026-11-28T13:00:00+0100", datetime(2026, 11, 28, 12, tzinfo=UTC)),
+        ("2026-11-28T12:00:00.123456789Z", datetime(2026, 11, 28, 12, 0, 0, 123456, tzinfo=UTC)),
+        ("2026-11-28T12:00:00.5 UTC", datetime(2026, 11, 28, 12, 0, 0, 500000, tzinfo=UTC)),
+        ("Sat, 28 Nov 2026 13:00:00 +0100", datetime(2026, 11, 28, 12, tzinfo=UTC)),
+        ("28 Nov 2026 12:00:00 GMT", datetime(2026, 11, 28, 12, tzinfo=UTC)),
+        ("1795867200", datetime(2026, 11, 28, 12, tzinfo=UTC)),
+        ("1795867200.25", datetime(2026, 11, 28, 12, 0, 0, 250000, tzinfo=UTC)),
+        ("1795867200000", datetime(2026, 11, 28, 12, tzinfo=UTC)),
+        (" 1795867200 ", datetime(2026, 11, 28, 12, tzinfo=UTC)),
+        (1795867200, datetime(2026, 11, 28, 12, tzinfo=UTC)),
+        (1795867200.25, datetime(2026, 11, 28, 12, 0, 0, 250000, tzinfo=UTC)),
+        (1795867200000, datetime(2026, 11, 28, 12, tzinfo=UTC)),
     ],
 )
-def test_datetimes_are_aware_utc(text: str, expected: datetime) -> None:
-    value = load({"last_seen_at": text}).last_seen_at
+def test_datetimes_are_aware_utc(text: str | float, expected: datetime) -> None:
+    status = load({"last_seen_at": text})
+    assert status.problems == ()
+    value = status.last_seen_at
     assert value == expected
     assert value is not None and value.utcoffset() == timedelta(0)
     assert value.tzinfo in (UTC, UTC)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        0,
+        12,
+        -1795867200,
+        946684799,  # a second before 2000-01-01: outside the bounds of a plausible Unix time
+        4102444800,  # 2100-01-01
+        4102444800000,
+        1e300,
+        "1e9",
+        "Sat, 31 Feb 2026 11:00:00 GMT",
+        "Sat, 28 Foo 2026 11:00:00 GMT",
+        "2026-11-28 12:00:00 CET",  # an ambiguous zone abbreviation is not guessed
+        "x" * 65,
+    ],
+)
+def test_implausible_or_unreadable_times_are_problems(value: object) -> None:
+    status = load({"last_seen_at": value, "pending_connection_key": {"expires_at": value}})
+    assert [p.field for p in status.problems] == [
+        "last_seen_at",
+        "pending_connection_key.expires_at",
+    ]
+    assert status.last_seen_at is None
+
+
+def test_booleans_are_not_unix_times() -> None:
+    status = load({"last_seen_at": True})
+    assert [p.problem for p in status.problems] == ["expected a date-time, got a boolean"]
+
+
+@pytest.mark.parametrize("value", ["0000-00-00 00:00:00", "0000-00-00T00:00:00", "0000-00-00"])
+def test_mysql_zero_date_means_never(value: str) -> None:
+    status = load({"last_seen_at": value})
+    assert status.last_seen_at is None and status.problems == ()
+
+
+@pytest.mark.parametrize("key", [{}, {"key_prefix": None, "expires_at": None}])
+def test_an_empty_pending_key_is_a_problem_not_a_key(key: dict[str, object]) -> None:
+    status = load({"pending_connection_key": key})
+    assert status.pending_connection_key is None
+    assert [p.field for p in status.problems] == ["pending_connection_key"]
+
+
+def test_sent_and_unreadable_tell_absent_from_unreadable() -> None:
+    status = load({"site_url": "javascript:alert(1)", "webhook_url": None})
+    assert status.unreadable("site_url") and status.sent("site_url")
+    assert not status.unreadable("webhook_url") and not status.sent("webhook_url")
+    assert not status.unreadable("last_seen_at") and not status.sent("last_seen_at")
 
 
 def test_far_dates_that_overflow_are_problems() -> None:
