@@ -283,7 +283,7 @@ def check(
     report = diagnose(raw, setup, secrets=[key] if key else [])
     if run.debug:
         for error in report.rule_errors:
-            click.echo(_scrub(error.traceback), err=True)
+            click.echo(_inert(error.traceback), err=True)
     _write(render(report, run.fmt, color=run.color), run.output)
     if report.fails:
         sys.exit(ExitCode.FOUND_PROBLEMS)
@@ -368,7 +368,9 @@ def _setup_logging(verbose: bool, debug: bool) -> None:
 
         def emit(self, record: logging.LogRecord) -> None:
             try:
-                sys.stderr.write(_scrub(self.format(record)) + "\n")
+                # httpx logs the HTTP reason phrase as received: a server can put terminal
+                # escapes there (set the title, clear the screen). Log lines are untrusted.
+                sys.stderr.write(_inert(self.format(record)) + "\n")
             except Exception:  # logging must never take the run down
                 self.handleError(record)
 
@@ -604,7 +606,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
             # `meum-doctor` alone: the help, as click 8.1 shows it (8.2 made it an error).
             click.echo(context.get_help())
             sys.exit(ExitCode.OK)
-        message = _scrub(exc.format_message())
+        message = _inert(exc.format_message())
         if isinstance(exc, click.UsageError) and exc.ctx is not None:
             click.echo(_scrub(exc.ctx.get_usage()), err=True)
             click.echo(f"Try '{exc.ctx.command_path} --help' for help.", err=True)
@@ -633,7 +635,8 @@ def _fail(exc: BaseException, code: int, message: str, debug: bool) -> NoReturn:
     if debug:
         import traceback
 
-        click.echo(_scrub("".join(traceback.format_exception(exc))), err=True)
+        # A traceback quotes exception messages, which may quote what a server sent.
+        click.echo(_inert("".join(traceback.format_exception(exc))), err=True)
     from meum_doctor.text import clean_line
 
     first = clean_line(" ".join(_scrub(message).split()))
@@ -660,3 +663,11 @@ def _secrets_in(args: Sequence[str]) -> list[str]:
 def _scrub(text: str) -> str:
     """``text`` without any known secret: the last line of defence for what is printed."""
     return _SECRETS.scrub(text)
+
+
+def _inert(text: str) -> str:
+    """``text`` without secrets and with every control or invisible character escaped (as
+    report text is), newlines kept: for log lines and tracebacks on a terminal."""
+    from meum_doctor.text import visible
+
+    return visible(_scrub(text))
