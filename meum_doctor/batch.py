@@ -193,6 +193,9 @@ def run(
             except MeumDoctorError as exc:
                 on_store(StoreResult(target.label, target.path, error=str(exc)), None)
                 continue
+            except Exception as exc:  # whatever one store does, the others still run
+                on_store(StoreResult(target.label, target.path, error=_internal(exc)), None)
+                continue
             _finish(target, raw, setup, on_store)
     if remote:
         asyncio.run(_fetch_all(remote, setup, base_url, timeout, concurrency, on_store))
@@ -223,6 +226,9 @@ async def _fetch_all(
             except StatusUnavailable as exc:
                 on_store(StoreResult(target.label, "api", error=str(exc)), None)
                 continue
+            except Exception as exc:  # MemoryError or a bug: this store fails, not the run
+                on_store(StoreResult(target.label, "api", error=_internal(exc)), None)
+                continue
             arrived.put_nowait((target, raw))
 
     async def diagnose_arrivals() -> None:
@@ -245,8 +251,8 @@ def _finish(target: Target, raw: RawStatus, setup: Setup, on_store: StoreCallbac
     except StatusUnavailable as exc:
         on_store(StoreResult(target.label, source, error=str(exc)), None)
         return
-    except Exception as exc:  # a bug must not stop the other stores
-        on_store(StoreResult(target.label, source, error=f"internal error: {exc!r:.200}"), None)
+    except Exception as exc:  # a bug (or MemoryError) must not stop the other stores
+        on_store(StoreResult(target.label, source, error=_internal(exc)), None)
         return
     top = report.findings[0] if report.findings else None
     result = StoreResult(
@@ -260,6 +266,14 @@ def _finish(target: Target, raw: RawStatus, setup: Setup, on_store: StoreCallbac
         fails=report.fails,
     )
     on_store(result, report)
+
+
+def _internal(exc: Exception) -> str:
+    """The one-line reason a store failed for an unexpected reason (never the key: the
+    message is scrubbed with the run's secrets like everything else printed)."""
+    log.debug("store failed", exc_info=exc)
+    said = clean_line(str(exc))[:200]
+    return f"internal error: {type(exc).__name__}{': ' + said if said else ''}"
 
 
 def summarize(
