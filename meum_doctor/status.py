@@ -297,6 +297,13 @@ class _Reader:
         if not parts.scheme or not parts.hostname or not _HOST_RE.match(parts.hostname):
             self._problem(name, value, "not an absolute URL with a host")
             return None
+        if name == "site_url" and ("@" in parts.netloc or "?" in value or "#" in value):
+            # A site's address never has these, and each can make a link built from it
+            # lead elsewhere (https://support.meum.io@evil.example/ is evil.example).
+            self._problem(
+                name, value, "a site address with a user name, password, query or fragment"
+            )
+            return None
         return value.strip()
 
     def uuid(self, name: str) -> str | None:

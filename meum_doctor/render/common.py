@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from meum_doctor.hosts import host_of
 from meum_doctor.rule import http_url
 from meum_doctor.text import visible
 
@@ -41,6 +42,12 @@ def link_url(url: str) -> str | None:
     if http_url(url) is None or any(ch.isspace() or ord(ch) < 32 for ch in url):
         return None
     return url
+
+
+def link_host(url: str) -> str | None:
+    """The host a link leads to, in its canonical ASCII form (punycode shows a look-alike
+    Unicode host for what it is), shown beside the link's title."""
+    return host_of(url) if link_url(url) is not None else None
 
 
 def source_text(source_type: str, location: str) -> str:

@@ -160,6 +160,7 @@ def _filters() -> dict[str, Any]:
         "value_text": common.value_text,
         "timestamp": common.timestamp,
         "link_url": common.link_url,
+        "link_host": common.link_host,
         "raw_json": common.raw_json,
         "source_text": common.source_text,
     }
