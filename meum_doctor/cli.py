@@ -183,7 +183,7 @@ class RunOptions:
         """The evaluation time, configuration and rules, checked before any work."""
         from meum_doctor.pipeline import prepare
 
-        return prepare(
+        setup = prepare(
             config_path=self.config_path,
             rules_dirs=self.rules_dirs,
             selected=self.select,
@@ -193,6 +193,8 @@ class RunOptions:
             redact=self.redact,
             verbose=self.verbose,
         )
+        _announce_config(setup.config)
+        return setup
 
     @property
     def color(self) -> bool:
@@ -389,6 +391,17 @@ def _setup_logging(verbose: bool, debug: bool) -> None:
         other.setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
+def _announce_config(config: Any) -> None:
+    """Say on stderr which configuration file is in force, or why ./meum-doctor.toml is not:
+    a file can change every verdict, so it never does so silently."""
+    from meum_doctor.text import clean_line
+
+    if config.skipped:
+        click.echo(f"meum-doctor: warning: {clean_line(config.skipped)}", err=True)
+    if config.path:
+        click.echo(f"meum-doctor: using configuration {clean_line(config.path)}", err=True)
+
+
 def _print_examples() -> None:
     from meum_doctor.demo import DEFAULT_EXAMPLE, EXAMPLES
 
@@ -555,10 +568,11 @@ def examples() -> None:
 def rules(config_path: str | None, rules_dirs: Sequence[str], fmt: str) -> None:
     """List every rule: ID, name, category, default severity, origin and summary."""
     from meum_doctor import ruledocs
-    from meum_doctor.config import find_config_path, load_config, rule_settings
+    from meum_doctor.config import configure, rule_settings
     from meum_doctor.engine import discover
 
-    config = load_config(find_config_path(config_path))
+    config = configure(config_path)
+    _announce_config(config)
     found = discover(rules_dirs)
     settings = rule_settings(config, found)
     render = {
@@ -575,11 +589,12 @@ def rules(config_path: str | None, rules_dirs: Sequence[str], fmt: str) -> None:
 @RULES_DIR
 def explain(rule_id: str, config_path: str | None, rules_dirs: Sequence[str]) -> None:
     """Print one rule's full documentation, with the configured thresholds filled in."""
-    from meum_doctor.config import find_config_path, load_config, rule_settings
+    from meum_doctor.config import configure, rule_settings
     from meum_doctor.engine import discover
     from meum_doctor.ruledocs import explain_text
 
-    config = load_config(find_config_path(config_path))
+    config = configure(config_path)
+    _announce_config(config)
     found = {r.id: r for r in discover(rules_dirs)}
     rule = found.get(rule_id.strip().upper())
     if rule is None:

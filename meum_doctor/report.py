@@ -69,6 +69,18 @@ class RuleInfo:
 
 
 @dataclass(frozen=True)
+class ConfigUsed:
+    """The configuration file a report was made with: which file, its exact bytes, and what
+    in it changes a verdict silently (rules left out, values taught)."""
+
+    path: str
+    sha256: str
+    ignored_rules: tuple[str, ...]
+    #: field -> class (healthy, degraded, bad) -> values, as the file sets them.
+    values_added: dict[str, dict[str, list[str]]]
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything a renderer needs, and nothing it has to work out for itself."""
 
@@ -94,6 +106,8 @@ class Report:
     fail_on: Severity | None
     #: Findings below this severity are left out of the terminal view (``-v`` shows them).
     hidden_below: Severity = Severity.INFO
+    #: The configuration file in force; None when the bundled defaults alone were used.
+    config: ConfigUsed | None = None
 
     @property
     def verdict_text(self) -> str:
@@ -164,6 +178,7 @@ def build_report(
     redact: bool,
     secrets: Iterable[str] = (),
     verbose: bool = False,
+    config: ConfigUsed | None = None,
 ) -> Report:
     """The report of one status: prioritized, counted, redacted."""
     # Rules never see the key, so it can only reach the report through the body itself:
@@ -230,4 +245,5 @@ def build_report(
         redacted=redact,
         fail_on=fail_on,
         hidden_below=Severity.INFO if verbose else Severity.LOW,
+        config=config,
     )

@@ -4,6 +4,7 @@ safety issue) and the configuration file in the current folder (item 11)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import stat
@@ -162,3 +163,115 @@ def test_the_trust_rule(tmp_path: Path) -> None:
         path.chmod(0o600)
         os.chown(path, OTHER_UID, OTHER_UID)
         assert untrusted_reason(path.stat()) == f"it belongs to another user (uid {OTHER_UID})"
+
+
+# The configuration file in the current folder ------------------------------------------------
+
+TICKET_CONFIG = 'ignore = ["MD"]\nfail_on = "never"\n[values.status]\nhealthy = ["DISCONNECTED"]\n'
+DISCONNECTED = str(EXAMPLES / "disconnected.json")
+
+
+@pytest.fixture
+def ticket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A ticket's folder as the current folder, with a configuration file that hides all."""
+    folder = tmp_path / "ticket"
+    folder.mkdir()
+    (folder / "meum-doctor.toml").write_text(TICKET_CONFIG)
+    (folder / "meum-doctor.toml").chmod(0o644)
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def check_json(run: Any, *extra: str) -> tuple[Any, dict[str, Any]]:
+    result = run(["check", "--input", DISCONNECTED, "--now", NOW, "-f", "json", *extra])
+    return result, json.loads(result.out)
+
+
+def test_a_trusted_file_here_is_used_and_said_everywhere(run: Any, ticket: Path) -> None:
+    result, report = check_json(run)
+    assert result.code == 0 and report["verdict"] == "healthy"  # what the file asks for...
+    assert "meum-doctor: using configuration ./meum-doctor.toml\n" in result.err  # ...said
+    digest = "sha256:" + hashlib.sha256(TICKET_CONFIG.encode()).hexdigest()
+    from meum_doctor.rules import RULES
+
+    rule_ids = [rule.id for rule in RULES]
+    assert report["config"] == {
+        "path": "./meum-doctor.toml",
+        "sha256": digest,
+        "ignored_rules": sorted(rule_ids),
+        "values_added": {"status": {"healthy": ["DISCONNECTED"]}},
+    }
+    for fmt, needle in (("text", "Configuration: ./meum-doctor.toml (sha256:"),
+                        ("markdown", "| Configuration | \\./meum\\-doctor\\.toml \\(sha256\\:"),
+                        ("html", '<td id="config">./meum-doctor.toml (sha256:')):
+        out = run(["check", "--input", DISCONNECTED, "--now", NOW, "-f", fmt]).out
+        assert needle in out, fmt
+        assert "values added: status.healthy = DISCONNECTED" in out.replace("\\", ""), fmt
+
+
+def test_rules_and_explain_say_which_file_they_use(run: Any, ticket: Path) -> None:
+    for args in (["rules"], ["explain", "MD101"]):
+        assert "using configuration ./meum-doctor.toml" in run(args).err
+
+
+def assert_ignored(result: Any, report: dict[str, Any], why: str) -> None:
+    assert report["verdict"] == "critical" and report["config"] is None
+    assert result.code == 1
+    warnings = [line for line in result.err.splitlines() if "warning" in line]
+    assert warnings == [
+        f"meum-doctor: warning: ignoring ./meum-doctor.toml: {why}; pass --config "
+        "./meum-doctor.toml to use it anyway"
+    ]
+    assert "using configuration" not in result.err
+
+
+@pytest.mark.parametrize("mode", [0o666, 0o664, 0o646], ids=oct)
+def test_a_file_others_may_write_is_ignored_with_a_warning(
+    run: Any, ticket: Path, mode: int
+) -> None:
+    (ticket / "meum-doctor.toml").chmod(mode)
+    assert_ignored(*check_json(run), f"other users may change it (mode {mode:04o})")
+
+
+@needs_root
+def test_a_file_of_another_user_is_ignored_with_a_warning(run: Any, ticket: Path) -> None:
+    os.chown(ticket / "meum-doctor.toml", OTHER_UID, OTHER_UID)
+    assert_ignored(*check_json(run), f"it belongs to another user (uid {OTHER_UID})")
+
+
+@needs_root
+def test_a_link_to_a_file_of_another_user_is_ignored(
+    run: Any, ticket: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "theirs.toml"
+    target.write_text(TICKET_CONFIG)
+    os.chown(target, OTHER_UID, OTHER_UID)
+    (ticket / "meum-doctor.toml").unlink()
+    (ticket / "meum-doctor.toml").symlink_to(target)
+    assert_ignored(*check_json(run), f"it belongs to another user (uid {OTHER_UID})")
+
+
+def test_a_fifo_here_is_ignored_without_hanging(run: Any, ticket: Path) -> None:
+    (ticket / "meum-doctor.toml").unlink()
+    os.mkfifo(ticket / "meum-doctor.toml")
+    assert_ignored(*check_json(run), "it is not a regular file")
+
+
+@needs_root
+def test_an_explicit_file_is_the_users_choice_and_is_said(
+    run: Any, ticket: Path, tmp_path: Path
+) -> None:
+    theirs = tmp_path / "shared.toml"
+    theirs.write_text(TICKET_CONFIG)
+    os.chown(theirs, OTHER_UID, OTHER_UID)
+    for extra, env in (([f"--config={theirs}"], {}), ([], {"MEUM_DOCTOR_CONFIG": str(theirs)})):
+        result = run(["check", "--input", DISCONNECTED, "--now", NOW, "-f", "json", *extra],
+                     env=env)
+        assert f"meum-doctor: using configuration {theirs}\n" in result.err
+        assert json.loads(result.out)["config"]["path"] == str(theirs)
+
+
+def test_no_file_no_words(run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result, report = check_json(run)
+    assert result.err == "" and report["config"] is None

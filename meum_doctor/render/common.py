@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from meum_doctor.hosts import host_of
+from meum_doctor.report import ConfigUsed
 from meum_doctor.rule import http_url
 from meum_doctor.text import visible
 
@@ -48,6 +49,24 @@ def link_host(url: str) -> str | None:
     """The host a link leads to, in its canonical ASCII form (punycode shows a look-alike
     Unicode host for what it is), shown beside the link's title."""
     return host_of(url) if link_url(url) is not None else None
+
+
+def config_text(config: ConfigUsed | None) -> str:
+    """The configuration a report was made with, in words: which file, its fingerprint, and
+    what in it can change a verdict (rules it leaves out, values it teaches)."""
+    if config is None:
+        return "bundled defaults (no configuration file)"
+    parts = [f"{config.path} ({config.sha256})"]
+    if config.ignored_rules:
+        parts.append(f"rules left out: {', '.join(config.ignored_rules)}")
+    added = [
+        f"{name}.{cls} = {', '.join(items)}"
+        for name, classes in config.values_added.items()
+        for cls, items in classes.items()
+    ]
+    if added:
+        parts.append(f"values added: {'; '.join(added)}")
+    return "; ".join(parts)
 
 
 def source_text(source_type: str, location: str) -> str:

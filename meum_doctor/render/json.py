@@ -48,6 +48,16 @@ def report_dict(report: Report) -> dict[str, Any]:
         "policy": {"as_of": report.policy_as_of.isoformat()},
         "redacted": report.redacted,
         "fail_on": report.fail_on.label if report.fail_on is not None else "never",
+        "config": (
+            {
+                "path": report.config.path,
+                "sha256": report.config.sha256,
+                "ignored_rules": list(report.config.ignored_rules),
+                "values_added": report.config.values_added,
+            }
+            if report.config is not None
+            else None
+        ),
         "status": report.status,
         "parse_problems": [
             {"field": p.field, "value": p.value, "problem": p.problem}

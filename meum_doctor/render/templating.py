@@ -163,6 +163,7 @@ def _filters() -> dict[str, Any]:
         "link_host": common.link_host,
         "raw_json": common.raw_json,
         "source_text": common.source_text,
+        "config_text": common.config_text,
     }
 
 
