@@ -27,7 +27,8 @@ import functools
 import re
 
 # Pure-ASCII text (most of it) needs only the C0 controls and DEL: a tiny, fast pattern.
-_ASCII_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+# Both patterns match runs, so a long run of invisible characters costs one call, not one each.
+_ASCII_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f]+")
 
 #: Default-ignorable code points that are not in a category escaped as a whole (from
 #: Unicode's DerivedCoreProperties.txt; the Cf and Cn ones are covered by their category).
@@ -51,14 +52,22 @@ def _unsafe_re() -> re.Pattern[str]:
     # Loaded and compiled on first use of non-ASCII text: ~700 ranges take milliseconds.
     from meum_doctor._unsafe_table import CHARACTER_CLASS
 
-    return re.compile(f"[{CHARACTER_CLASS}]")
+    return re.compile(f"[{CHARACTER_CLASS}]+")
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
+def _escape_char(char: str) -> str:
+    code = ord(char)
     if code < 0x100:
         return f"\\x{code:02x}"
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _escape(match: re.Match[str]) -> str:
+    run = match.group()
+    if len(run) == 1:
+        return _escape_char(run)
+    escaped = {char: _escape_char(char) for char in set(run)}
+    return "".join([escaped[char] for char in run])
 
 
 def visible(text: str) -> str:
@@ -76,7 +85,7 @@ def clean_line(text: str) -> str:
 
 def is_unsafe_char(char: str) -> bool:
     """True for a character :func:`visible` would escape (tests use it as the oracle)."""
-    return char not in "\t\n" and bool(_unsafe_re().match(char))
+    return char not in "\t\n" and bool(_unsafe_re().fullmatch(char))
 
 
 def compute_ranges() -> list[tuple[int, int]]:

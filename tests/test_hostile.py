@@ -100,3 +100,119 @@ def test_memory_error_reading_one_file_does_not_stop_the_batch(
     assert [s["label"] for s in summary["stores"]] == ["b"]
     assert summary["not_checked"][0]["error"] == "internal error: MemoryError"
     assert result.code == 3
+
+
+# Reports of bounded size ------------------------------------------------------------------
+
+MIB = 1024 * 1024
+
+
+def fill(make: Any, budget: int = MIB - 64) -> bytes:
+    """The status ``make(n)`` with the largest n whose JSON stays within ``budget`` bytes."""
+    def size(n: int) -> int:
+        return len(json.dumps(make(n), ensure_ascii=False).encode())
+
+    high = 1
+    while size(high) <= budget:
+        high *= 2
+    low = high // 2
+    while low < high:
+        middle = (low + high + 1) // 2
+        if size(middle) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return json.dumps(make(low), ensure_ascii=False).encode()
+
+
+def deep(n: int) -> dict[str, Any]:
+    value: Any = [0] * n
+    for _ in range(190):
+        value = [value]
+    return {"connected": True, "extra": value}
+
+
+QUOTED_FIELDS = (
+    "status", "connection_status", "health_status", "plugin_version", "wordpress_version",
+    "woocommerce_version", "credential_status", "credential_prefix", "webhook_health",
+    "integration_id", "webhook_url", "last_seen_at",
+)
+HOSTILE_STATUSES = {
+    "many bad issues": lambda n: {"issues": [0] * n},
+    "many issues": lambda n: {"issues": ["a"] * n},
+    "many bad fields": lambda n: {"issues": [{}] * n, "connected": [0] * n},
+    "many unknown fields": lambda n: {f"f{i}": 0 for i in range(n)},
+    "long string": lambda n: {"issues": ["&" * n]},
+    "long invisible string": lambda n: {"issues": ["\u200b" * n] * 3},
+    "long emoji issues": lambda n: {"issues": ["\U0001f600" * n] * 25},
+    "quotes and ampersands": lambda n: {"x": ['"&<' * 10] * n},
+    "deep-ish nesting": deep,
+    "long site address": lambda n: {
+        "site_url": "https://shop.example/" + "&" * n, "connected": True, "status": "ERROR",
+        "health_status": "DOWN", "webhook_health": "FAILING", "plugin_version": "0.1",
+        "woocommerce_version": "1.0", "wordpress_version": "1.0", "credential_status": "BAD"},
+    "every field quoted": lambda n: {
+        **dict.fromkeys(QUOTED_FIELDS, "\U000e0041" * n),
+        "site_url": "https://shop.example/" + "\U000e0041" * n,
+        "issues": ["\U000e0041" * n] * 25, "connected": True},
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("hostile")
+    files = {}
+    for name, make in HOSTILE_STATUSES.items():
+        files[name] = folder / f"{name.replace(' ', '-')}.json"
+        files[name].write_bytes(fill(make))
+    return files
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
+@pytest.mark.parametrize("shape", list(HOSTILE_STATUSES))
+def test_a_hostile_status_makes_a_bounded_report(
+    run: Any, hostile_files: dict[str, Path], shape: str, fmt: str
+) -> None:
+    import time
+
+    path = hostile_files[shape]
+    assert MIB - 4096 < path.stat().st_size <= MIB
+    started = time.perf_counter()
+    result = run(["check", "--input", str(path), "--now", NOW, "-f", fmt, "-v"])
+    elapsed = time.perf_counter() - started
+    assert result.code in (0, 1), result.err
+    size = len(result.out.encode())
+    assert size < 4_000_000, size
+    assert elapsed < 2.0, elapsed
+
+
+def test_md901_and_parse_problems_are_capped(run: Any, tmp_path: Path) -> None:
+    path = tmp_path / "zeros.json"
+    path.write_bytes(json.dumps({"issues": [0] * 340_000}).encode())
+    result = run(["check", "--input", str(path), "--now", NOW, "-f", "json"])
+    report = json.loads(result.out)
+    md901 = [f for f in report["findings"] if f["rule"] == "MD901"]
+    assert len(md901) == 21
+    assert md901[-1]["title"] == (
+        "And 339980 more status fields could not be read, not listed one by one"
+    )
+    assert md901[-1]["evidence"]["problems.count"] == 340_000
+    assert len(report["parse_problems"]) == 20
+    assert report["parse_problems_omitted"] == 339_980
+    for fmt in ("markdown", "html"):
+        out = run(["check", "--input", str(path), "--now", NOW, "-f", fmt]).out
+        assert "and 339980 more, not listed one by one" in out, fmt
+
+
+def test_a_large_raw_status_is_shown_compact(run: Any, tmp_path: Path) -> None:
+    small, large = tmp_path / "small.json", tmp_path / "large.json"
+    small.write_bytes(json.dumps({"connected": True, "extra": ["x" * 10] * 10}).encode())
+    large.write_bytes(json.dumps({"connected": True, "extra": ["x" * 10] * 6000}).encode())
+    for path, indented in ((small, True), (large, False)):
+        html = run(["check", "--input", str(path), "--now", NOW, "-f", "html"]).out
+        raw = html.split('<pre id="raw-status">', 1)[1].split("</pre>", 1)[0]
+        assert ("\n  &#34;connected" in raw) is indented
+        markdown = run(["check", "--input", str(path), "--now", NOW, "-f", "markdown"]).out
+        assert ('\n  "connected"' in markdown) is indented
+        report = run(["check", "--input", str(path), "--now", NOW, "-f", "json"]).out
+        assert ("\n  " in report) is indented

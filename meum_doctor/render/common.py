@@ -79,7 +79,32 @@ def source_text(source_type: str, location: str) -> str:
     }.get(source_type, f"{source_type} {location}")
 
 
-def raw_json(data: Any) -> str:
-    """The raw status for display: indented; characters that could hide or reorder text
-    are shown as escapes, the rest (accents, scripts) as themselves."""
-    return visible(json.dumps(data, indent=2, ensure_ascii=False))
+#: The raw status view stops after this many characters (after escaping): a hostile status
+#: of 1 MiB of "&" would otherwise be 5 MB of HTML. The JSON format keeps it whole.
+RAW_VIEW_LIMIT = 2_000_000
+
+
+def raw_json(data: Any, compact: bool = False) -> str:
+    """The raw status for display: indented, or on one line when it is large (see
+    :func:`meum_doctor.report.is_large`); characters that could hide or reorder text are
+    shown as escapes, the rest (accents, scripts) as themselves. Cut at RAW_VIEW_LIMIT."""
+    return cut_raw(raw_text(data, compact), RAW_VIEW_LIMIT)
+
+
+def raw_text(data: Any, compact: bool = False) -> str:
+    """The whole raw status as :func:`raw_json` shows it, before any cut."""
+    return visible(json.dumps(data, indent=None if compact else 2, ensure_ascii=False))
+
+
+def cut_raw(text: str, limit: int) -> str:
+    """``text`` cut at ``limit`` characters, saying so and where the whole of it is."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}{cut_notice(len(text) - limit)}"
+
+
+def cut_notice(left_out: int) -> str:
+    return (
+        f"\n… (cut here: {left_out} more characters; the JSON format, -f json, has the "
+        "whole status)"
+    )

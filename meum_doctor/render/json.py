@@ -63,10 +63,13 @@ def report_dict(report: Report) -> dict[str, Any]:
             {"field": p.field, "value": p.value, "problem": p.problem}
             for p in report.parse_problems
         ],
+        "parse_problems_omitted": report.parse_problems_omitted,
     }
 
 
 def render_json(report: Report) -> str:
     # allow_nan=False: NaN is not JSON; the parser already turned such constants into strings.
     # ensure_ascii: a JSON report cat-ed to a terminal must not carry raw C1 or bidi controls.
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=True, allow_nan=False) + "\n"
+    # A large status makes the whole document compact: indenting it could multiply its size.
+    indent = None if report.raw_compact else 2
+    return json.dumps(report_dict(report), indent=indent, ensure_ascii=True, allow_nan=False) + "\n"

@@ -22,6 +22,7 @@ import stat
 from typing import Any
 
 import jinja2
+import markupsafe
 from markupsafe import Markup
 
 from meum_doctor.data import package_bytes
@@ -75,6 +76,21 @@ def _html_finalize(value: Any) -> Any:
     if isinstance(value, Markup) or not isinstance(value, str):
         return value
     return visible(value)
+
+
+def raw_html(data: Any, compact: bool = False) -> Markup:
+    """The raw status as HTML text, cut at RAW_VIEW_LIMIT characters *after* escaping: HTML
+    escaping alone can make 1 MiB of ``&`` into 5 MB. Never cut inside an entity."""
+    escaped = str(markupsafe.escape(common.raw_text(data, compact)))
+    limit = common.RAW_VIEW_LIMIT
+    if len(escaped) <= limit:
+        return Markup(escaped)  # noqa: S704 - escaped just above
+    cut = limit
+    start = escaped.rfind("&", limit - 8, limit)
+    if start != -1 and ";" not in escaped[start:limit]:
+        cut = start
+    notice = common.cut_notice(len(escaped) - cut).replace("characters", "characters of HTML")
+    return Markup(escaped[:cut]) + notice  # noqa: S704 - escaped; the notice is escaped by +
 
 
 def _load(name: str) -> str:
@@ -162,6 +178,7 @@ def _filters() -> dict[str, Any]:
         "link_url": common.link_url,
         "link_host": common.link_host,
         "raw_json": common.raw_json,
+        "raw_html": raw_html,
         "source_text": common.source_text,
         "config_text": common.config_text,
     }
