@@ -26,7 +26,7 @@ from pathlib import Path
 
 from meum_doctor.errors import MeumDoctorError, StatusUnavailable, UsageError
 from meum_doctor.pipeline import Setup, diagnose
-from meum_doctor.report import Report
+from meum_doctor.report import ConfigUsed, Report
 from meum_doctor.rule import Severity
 from meum_doctor.sources import RawStatus, read_file
 from meum_doctor.text import clean_line
@@ -97,6 +97,8 @@ class BatchSummary:
     policy_as_of: str
     fail_on: Severity | None
     redacted: bool
+    #: The configuration file in force, recorded as in every store's report.
+    config: ConfigUsed | None = None
 
     @property
     def total(self) -> int:
@@ -307,6 +309,7 @@ def summarize(
         policy_as_of=setup.config.policy.as_of.isoformat(),
         fail_on=setup.fail_on,
         redacted=setup.redact,
+        config=setup.config_used,
     )
 
 

@@ -275,3 +275,15 @@ def test_no_file_no_words(run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.chdir(tmp_path)
     result, report = check_json(run)
     assert result.err == "" and report["config"] is None
+
+
+def test_batch_summaries_record_the_configuration(run: Any, ticket: Path) -> None:
+    result = run(["batch", DISCONNECTED, "--now", NOW, "-f", "json"])
+    assert "meum-doctor: using configuration ./meum-doctor.toml" in result.err
+    assert json.loads(result.out)["config"]["path"] == "./meum-doctor.toml"
+    for fmt in ("text", "markdown", "html"):
+        out = run(["batch", DISCONNECTED, "--now", NOW, "-f", fmt]).out
+        assert "./meum-doctor.toml (sha256:" in out.split("Configuration: ")[1].replace("\\", ""), fmt
+    (ticket / "meum-doctor.toml").chmod(0o666)
+    summary = json.loads(run(["batch", DISCONNECTED, "--now", NOW, "-f", "json"]).out)
+    assert summary["config"] is None and summary["stores"][0]["verdict"] == "critical"

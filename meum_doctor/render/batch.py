@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from meum_doctor.batch import BatchSummary, StoreResult
-from meum_doctor.render.common import timestamp
+from meum_doctor.render.common import config_text, timestamp
+from meum_doctor.render.json import config_dict
 from meum_doctor.text import clean_line
 
 BATCH_SCHEMA_VERSION = 1
@@ -47,6 +48,7 @@ def _head(summary: BatchSummary) -> dict[str, Any]:
         "policy": {"as_of": summary.policy_as_of},
         "fail_on": summary.fail_on.label if summary.fail_on is not None else "never",
         "redacted": summary.redacted,
+        "config": config_dict(summary.config),
         "totals": {
             "stores": summary.total,
             "checked": len(summary.stores),
@@ -104,7 +106,8 @@ def _text(summary: BatchSummary, *, color: bool) -> Iterator[str]:
     yield f"{summary.total} stores: {verdicts}, {len(summary.failures)} could not be checked\n"
     yield (
         f"Evaluated at {timestamp(summary.evaluated_at)} by meum-doctor {summary.tool_version} "
-        f"(version policy as of {summary.policy_as_of})\n\n"
+        f"(version policy as of {summary.policy_as_of})\n"
+        f"Configuration: {clean_line(config_text(summary.config))}\n\n"
     )
     width = min(40, max((len(clean_line(s.label)) for s in summary.stores), default=5))
     for store in summary.stores:
