@@ -164,3 +164,15 @@ def test_config_with_random_keys_and_types(table: dict[str, Any]) -> None:
         named = message.removeprefix("configuration file fuzz.toml: ").split(":")[0]
         assert named.split(".")[0].split(" ")[0] in keys_of(table) | {
             "fail_on", "select", "ignore", "policy", "values", "rules"}, message
+
+
+@FUZZ
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
+def test_visible_leaves_nothing_invisible(text: str) -> None:
+    """Whatever the characters (any category, lone surrogates included), what visible()
+    returns holds none that hides, reorders or controls text, and encodes as UTF-8."""
+    from meum_doctor.text import visible
+
+    shown = visible(text)
+    assert not any(is_unsafe_char(c) for c in shown)
+    shown.encode("utf-8")
