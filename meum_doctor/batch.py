@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 from meum_doctor.errors import MeumDoctorError, StatusUnavailable, UsageError
 from meum_doctor.pipeline import Setup, diagnose
-from meum_doctor.report import Report
+from meum_doctor.report import ConfigUsed, Report
 from meum_doctor.rule import Severity
 from meum_doctor.secrets import Secrets, public_prefix
 from meum_doctor.sources import RawStatus, file_kind, read_file
@@ -138,6 +138,8 @@ class BatchSummary:
     planned: int = 0
     #: The folder the summary is written to, for relative links to the stores' reports.
     summary_dir: str | None = None
+    #: The configuration file in force, recorded as in every store's report.
+    config: ConfigUsed | None = None
 
     @property
     def total(self) -> int:
@@ -506,6 +508,9 @@ def run(
             except MeumDoctorError as exc:
                 on_store(StoreResult(target.label, target.path, error=str(exc)), None)
                 continue
+            except Exception as exc:  # whatever one store does, the others still run
+                on_store(StoreResult(target.label, target.path, error=_internal(exc)), None)
+                continue
             _finish(target, raw, setup, on_store)
     if remote:
         asyncio.run(_fetch_all(remote, setup, base_url, timeout, concurrency, on_store))
@@ -536,6 +541,9 @@ async def _fetch_all(
             except StatusUnavailable as exc:
                 on_store(StoreResult(target.label, "api", error=str(exc)), None)
                 continue
+            except Exception as exc:  # MemoryError or a bug: this store fails, not the run
+                on_store(StoreResult(target.label, "api", error=_internal(exc)), None)
+                continue
             arrived.put_nowait((target, raw))
 
     async def diagnose_arrivals() -> None:
@@ -558,8 +566,8 @@ def _finish(target: Target, raw: RawStatus, setup: Setup, on_store: StoreCallbac
     except StatusUnavailable as exc:
         on_store(StoreResult(target.label, source, error=str(exc)), None)
         return
-    except Exception as exc:  # a bug must not stop the other stores
-        on_store(StoreResult(target.label, source, error=f"internal error: {exc!r:.200}"), None)
+    except Exception as exc:  # a bug (or MemoryError) must not stop the other stores
+        on_store(StoreResult(target.label, source, error=_internal(exc)), None)
         return
     top = report.findings[0] if report.findings else None
     result = StoreResult(
@@ -574,6 +582,14 @@ def _finish(target: Target, raw: RawStatus, setup: Setup, on_store: StoreCallbac
         report_file=target.report_file,
     )
     on_store(result, report)
+
+
+def _internal(exc: Exception) -> str:
+    """The one-line reason a store failed for an unexpected reason (never the key: the
+    message is scrubbed with the run's secrets like everything else printed)."""
+    log.debug("store failed", exc_info=exc)
+    said = clean_line(str(exc))[:200]
+    return f"internal error: {type(exc).__name__}{': ' + said if said else ''}"
 
 
 def summarize(
@@ -619,6 +635,7 @@ def summarize(
         partial=partial,
         planned=len(checked) + len(failed) if planned is None else planned,
         summary_dir=summary_dir,
+        config=setup.config_used,
     )
 
 

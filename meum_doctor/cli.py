@@ -185,7 +185,7 @@ class RunOptions:
         """The evaluation time, configuration and rules, checked before any work."""
         from meum_doctor.pipeline import prepare
 
-        return prepare(
+        setup = prepare(
             config_path=self.config_path,
             rules_dirs=self.rules_dirs,
             selected=self.select,
@@ -195,6 +195,8 @@ class RunOptions:
             redact=self.redact,
             verbose=self.verbose,
         )
+        _announce_config(setup.config)
+        return setup
 
     @property
     def color(self) -> bool:
@@ -288,7 +290,7 @@ def check(
     report = diagnose(raw, setup, secrets=[key] if key else [])
     if run.debug:
         for error in report.rule_errors:
-            click.echo(_scrub(error.traceback), err=True)
+            click.echo(_inert(error.traceback), err=True)
     _write(render(report, run.fmt, color=run.color), run.output)
     if report.fails:
         sys.exit(ExitCode.FOUND_PROBLEMS)
@@ -396,7 +398,9 @@ def _setup_logging(verbose: bool, debug: bool) -> None:
 
         def emit(self, record: logging.LogRecord) -> None:
             try:
-                sys.stderr.write(_scrub(self.format(record)) + "\n")
+                # httpx logs the HTTP reason phrase as received: a server can put terminal
+                # escapes there (set the title, clear the screen). Log lines are untrusted.
+                sys.stderr.write(_inert(self.format(record)) + "\n")
             except Exception:  # logging must never take the run down
                 self.handleError(record)
 
@@ -413,6 +417,17 @@ def _setup_logging(verbose: bool, debug: bool) -> None:
         other.handlers[:] = [handler] if debug else []
         other.propagate = not debug
         other.setLevel(logging.DEBUG if debug else logging.WARNING)
+
+
+def _announce_config(config: Any) -> None:
+    """Say on stderr which configuration file is in force, or why ./meum-doctor.toml is not:
+    a file can change every verdict, so it never does so silently."""
+    from meum_doctor.text import clean_line
+
+    if config.skipped:
+        click.echo(f"meum-doctor: warning: {clean_line(config.skipped)}", err=True)
+    if config.path:
+        click.echo(f"meum-doctor: using configuration {clean_line(config.path)}", err=True)
 
 
 def _print_examples() -> None:
@@ -624,10 +639,11 @@ def examples() -> None:
 def rules(config_path: str | None, rules_dirs: Sequence[str], fmt: str) -> None:
     """List every rule: ID, name, category, default severity, origin and summary."""
     from meum_doctor import ruledocs
-    from meum_doctor.config import find_config_path, load_config, rule_settings
+    from meum_doctor.config import configure, rule_settings
     from meum_doctor.engine import discover
 
-    config = load_config(find_config_path(config_path))
+    config = configure(config_path)
+    _announce_config(config)
     found = discover(rules_dirs)
     settings = rule_settings(config, found)
     render = {
@@ -644,11 +660,12 @@ def rules(config_path: str | None, rules_dirs: Sequence[str], fmt: str) -> None:
 @RULES_DIR
 def explain(rule_id: str, config_path: str | None, rules_dirs: Sequence[str]) -> None:
     """Print one rule's full documentation, with the configured thresholds filled in."""
-    from meum_doctor.config import find_config_path, load_config, rule_settings
+    from meum_doctor.config import configure, rule_settings
     from meum_doctor.engine import discover
     from meum_doctor.ruledocs import explain_text
 
-    config = load_config(find_config_path(config_path))
+    config = configure(config_path)
+    _announce_config(config)
     found = {r.id: r for r in discover(rules_dirs)}
     rule = found.get(rule_id.strip().upper())
     if rule is None:
@@ -676,7 +693,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
             # `meum-doctor` alone: the help, as click 8.1 shows it (8.2 made it an error).
             click.echo(context.get_help())
             sys.exit(ExitCode.OK)
-        message = _scrub(exc.format_message())
+        message = _inert(exc.format_message())
         if isinstance(exc, click.UsageError) and exc.ctx is not None:
             click.echo(_scrub(exc.ctx.get_usage()), err=True)
             click.echo(f"Try '{exc.ctx.command_path} --help' for help.", err=True)
@@ -705,7 +722,8 @@ def _fail(exc: BaseException, code: int, message: str, debug: bool) -> NoReturn:
     if debug:
         import traceback
 
-        click.echo(_scrub("".join(traceback.format_exception(exc))), err=True)
+        # A traceback quotes exception messages, which may quote what a server sent.
+        click.echo(_inert("".join(traceback.format_exception(exc))), err=True)
     from meum_doctor.text import clean_line
 
     first = clean_line(" ".join(_scrub(message).split()))
@@ -733,3 +751,11 @@ def _secrets_in(args: Sequence[str]) -> list[str]:
 def _scrub(text: str) -> str:
     """``text`` without any known secret: the last line of defence for what is printed."""
     return _SECRETS.scrub(text)
+
+
+def _inert(text: str) -> str:
+    """``text`` without secrets and with every control or invisible character escaped (as
+    report text is), newlines kept: for log lines and tracebacks on a terminal."""
+    from meum_doctor.text import visible
+
+    return visible(_scrub(text))

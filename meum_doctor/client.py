@@ -18,6 +18,10 @@
   ``Retry-After`` (seconds or HTTP date) is honoured up to :data:`RETRY_AFTER_CAP` seconds;
   a longer one is not slept at all: the run stops and says when to come back.
 - The body is read up to :data:`MAX_BODY` bytes (after decompression); more is an error.
+  Only ``gzip`` and ``deflate`` are asked for and accepted, one coding at most (stacked
+  codings such as ``gzip, gzip`` are refused: each layer multiplies what a few KB become),
+  and the client decompresses by hand, at most :data:`MAX_DECODED_CHUNK` bytes per step,
+  so no answer can make it hold more than about MAX_BODY plus one step in memory.
 - Each attempt, redirects and body included, is abandoned after ``timeout`` seconds, so a
   whole fetch lasts at most 3 × timeout + 2 × RETRY_AFTER_CAP + 1 seconds.
 - The standard proxy and CA variables are honoured (httpx's ``trust_env``).
@@ -37,7 +41,8 @@ import logging
 import random
 import re
 import ssl
-from collections.abc import AsyncIterator, Callable, Mapping
+import zlib
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -72,6 +77,10 @@ REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 KEY_PREFIX = "sk_live_"
 #: A key pasted with its header around it: "Bearer sk_live_…", "Authorization: Bearer …".
 BEARER = re.compile(r"(?:authorization\s*:\s*)?bearer(?:\s|:|$)", re.IGNORECASE)
+#: The only content codings asked for (httpx would also offer br and zstd when installed).
+ACCEPT_ENCODING = "gzip, deflate"
+#: The most one decompression step may produce.
+MAX_DECODED_CHUNK = 1024 * 1024
 
 
 # Checks made before anything is sent -------------------------------------------------------
@@ -156,6 +165,7 @@ def request_headers(key: str) -> dict[str, str]:
         "Authorization": f"Bearer {key}",
         "User-Agent": f"meum-doctor/{__version__}",
         "Accept": "application/json",
+        "Accept-Encoding": ACCEPT_ENCODING,
     }
 
 
@@ -552,7 +562,13 @@ async def _attempt(client: httpx.AsyncClient, url: str, headers: dict[str, str])
             if response.status_code in REDIRECT_STATUS and response.headers.get("location"):
                 current = redirect_target(current, response.headers["location"])
                 continue
-            body, too_large = await _read_capped(response)
+            try:
+                body, too_large = await _read_capped(response)
+            except BadResponse:
+                if 200 <= response.status_code < 300:
+                    raise
+                # An error answer is judged by its status code; its body only adds detail.
+                body, too_large = b"", False
             return Answer(response.status_code, response.headers, body, current, too_large)
     raise ApiError(f"the API redirected more than {MAX_REDIRECTS} times (a redirect loop?)")
 
@@ -570,17 +586,89 @@ def redirect_target(current: str, location: str) -> str:
     return target
 
 
+def content_codings(headers: httpx.Headers) -> list[str]:
+    """The content codings of an answer, in the order applied (``identity`` left out)."""
+    codings: list[str] = []
+    for value in headers.get_list("content-encoding"):
+        codings += [part.strip().lower() for part in value.split(",") if part.strip()]
+    return [coding for coding in codings if coding != "identity"]
+
+
+class Decoder:
+    """Undoes one content coding, never producing more than MAX_DECODED_CHUNK bytes per step.
+
+    httpx's own decoders inflate a whole network chunk at once (a few KB of ``gzip, gzip``
+    became gigabytes); zlib's ``max_length`` keeps the rest of the input for the next step.
+    """
+
+    def __init__(self, coding: str | None) -> None:
+        self.coding = coding
+        self._raw_deflate_tried = False
+        self._zlib: Any = None
+        if coding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif coding == "deflate":
+            self._zlib = zlib.decompressobj()
+        elif coding is not None:
+            raise BadResponse(
+                f"the API's answer could not be decoded: it uses the content coding "
+                f"{clean_line(coding)[:40]!r}, which meum-doctor did not ask for "
+                f"(it asks for {ACCEPT_ENCODING} only)"
+            )
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """The decoded bytes of ``data``, in pieces of at most MAX_DECODED_CHUNK bytes."""
+        if self._zlib is None:
+            yield data
+            return
+        pending = data
+        while pending and not self._zlib.eof:
+            try:
+                piece = self._zlib.decompress(pending, MAX_DECODED_CHUNK)
+            except zlib.error:
+                if self.coding == "deflate" and not self._raw_deflate_tried:
+                    # Some servers send raw deflate without the zlib wrapper, as httpx allows.
+                    self._raw_deflate_tried = True
+                    self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise BadResponse(
+                    "the API's answer could not be decoded (broken compression or encoding)"
+                ) from None
+            self._raw_deflate_tried = True  # it decoded: the wrapper is settled
+            pending = self._zlib.unconsumed_tail
+            if piece:
+                yield piece
+
+    def finish(self) -> None:
+        """Refuse compressed data that stopped before its end."""
+        if self._zlib is not None and not self._zlib.eof:
+            raise BadResponse(
+                "the API's answer could not be decoded (the compressed data ends early)"
+            )
+
+
 async def _read_capped(response: httpx.Response) -> tuple[bytes, bool]:
+    """The decoded body, cut at MAX_BODY bytes (then True); raw bytes are decoded by hand."""
+    codings = content_codings(response.headers)
+    if len(codings) > 1:
+        raise BadResponse(
+            "the API's answer is compressed more than once (Content-Encoding: "
+            f"{clean_line(', '.join(codings))[:100]}); meum-doctor accepts one coding at most"
+        )
     declared = response.headers.get("content-length", "")
-    if (
-        declared.isdigit()
-        and int(declared) > MAX_BODY
-        and "content-encoding" not in response.headers
-    ):
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        # Compressed or not: a status that large would be more than a status can be.
         return b"", True
+    decoder = Decoder(codings[0] if codings else None)
     buffer = bytearray()
-    async for chunk in response.aiter_bytes():
-        buffer += chunk
-        if len(buffer) > MAX_BODY:
+    received = 0
+    async for chunk in response.aiter_raw():
+        received += len(chunk)
+        for piece in decoder.feed(chunk):
+            buffer += piece
+            if len(buffer) > MAX_BODY:
+                return bytes(buffer[:MAX_BODY]), True
+        if received > MAX_BODY:
             return bytes(buffer[:MAX_BODY]), True
+    decoder.finish()
     return bytes(buffer), False

@@ -1,7 +1,12 @@
 """Load and validate the configuration: bundled defaults overlaid with the user's TOML file.
 
 The file is found as ``--config PATH``, else ``$MEUM_DOCTOR_CONFIG``, else
-``./meum-doctor.toml`` when it exists. It has the shape of the bundled ``defaults.toml``::
+``./meum-doctor.toml`` when it exists. That last one comes from whatever folder the tool runs
+in (a ticket's attachments, a shared drive), and it can change verdicts: it is used only when
+it is a regular file that belongs to the current user and that no one else may write
+(:mod:`meum_doctor.trust`), else it is ignored with a warning. Whichever file is used, the
+command line says so on stderr and every report records it (:class:`Config` keeps its path,
+SHA-256 and what it adds). It has the shape of the bundled ``defaults.toml``::
 
     fail_on = "high"                      # critical|high|medium|low|info|never
     select = ["MD1", "MD501"]             # IDs or prefixes; empty means all
@@ -20,11 +25,13 @@ Per-rule tables are checked against the rules actually loaded (:func:`rule_setti
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -35,9 +42,14 @@ from meum_doctor.errors import ConfigError
 from meum_doctor.policy import COMPONENTS, ComponentPolicy, VersionPolicy, parse_version
 from meum_doctor.rule import Rule, Severity, ValueClasses
 from meum_doctor.status import ENUM_FIELDS
+from meum_doctor.trust import untrusted_reason
 
 CONFIG_ENV = "MEUM_DOCTOR_CONFIG"
 DEFAULT_CONFIG_NAME = "meum-doctor.toml"
+#: How the file in the current folder is named in messages and reports.
+IMPLICIT_CONFIG = os.path.join(os.curdir, DEFAULT_CONFIG_NAME)
+#: A configuration is a few lines; more is not one (and /dev/zero would never end).
+MAX_CONFIG_BYTES = 1024 * 1024
 FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "info", "never")
 VALUE_CLASSES = ("healthy", "degraded", "bad")
 TOP_LEVEL_KEYS = ("fail_on", "select", "ignore", "values", "policy", "rules")
@@ -65,6 +77,12 @@ class Config:
     rules: Mapping[str, Mapping[str, Any]]
     #: The file it came from, or None for the bundled defaults alone.
     path: str | None = None
+    #: ``sha256:<hex>`` of the file's bytes, when a file was used.
+    sha256: str | None = None
+    #: What the file's [values.*] tables add: field -> class -> values (upper case).
+    values_added: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    #: Why ./meum-doctor.toml was found but not used (one line for a warning), if it was.
+    skipped: str | None = None
 
 
 def find_config_path(explicit: str | None, env: Mapping[str, str] | None = None) -> str | None:
@@ -74,25 +92,76 @@ def find_config_path(explicit: str | None, env: Mapping[str, str] | None = None)
     env = os.environ if env is None else env
     if env.get(CONFIG_ENV):
         return env[CONFIG_ENV]
-    return DEFAULT_CONFIG_NAME if os.path.isfile(DEFAULT_CONFIG_NAME) else None
+    return IMPLICIT_CONFIG if os.path.lexists(DEFAULT_CONFIG_NAME) else None
 
 
-def load_config(path: str | None) -> Config:
-    """The defaults, overlaid with the file at ``path`` (if any), validated."""
+def configure(explicit: str | None, env: Mapping[str, str] | None = None) -> Config:
+    """The configuration in force: the file found by the documented order over the defaults,
+    the one in the current folder only when it can be trusted (see the module docstring)."""
+    env = os.environ if env is None else env
+    path = find_config_path(explicit, env)
+    implicit = path is not None and not explicit and not env.get(CONFIG_ENV)
+    return load_config(path, trusted_only=implicit)
+
+
+def load_config(path: str | None, *, trusted_only: bool = False) -> Config:
+    """The defaults, overlaid with the file at ``path`` (if any), validated.
+
+    ``trusted_only``: a file that is not a regular file, belongs to another user or may be
+    written by others is not used; the defaults come back with ``skipped`` saying why.
+    """
     user: dict[str, Any] = {}
+    digest = None
     if path is not None:
+        data, reason = _read(path, trusted_only)
+        if reason is not None:
+            skipped = (
+                f"ignoring {path}: {reason}; pass --config {path} to use it anyway"
+            )
+            return replace(config_from_mapping({}), skipped=skipped)
+        digest = "sha256:" + hashlib.sha256(data).hexdigest()
         try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-        except FileNotFoundError:
-            raise ConfigError(f"configuration file {path} does not exist") from None
-        except (OSError, UnicodeDecodeError) as exc:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
             raise ConfigError(f"cannot read configuration file {path}: {_reason(exc)}") from None
         try:
             user = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"configuration file {path} is not valid TOML: {exc}") from None
-    return config_from_mapping(user, path)
+    return replace(config_from_mapping(user, path), sha256=digest)
+
+
+def _read(path: str, trusted_only: bool) -> tuple[bytes, str | None]:
+    """The file's bytes, or the reason it may not be used. What is judged is what was opened
+    (fstat of the descriptor), so the file cannot be swapped between the check and the read."""
+    # A FIFO planted as ./meum-doctor.toml must not block; an explicit one (--config <(...))
+    # is the user's own choice and is read normally.
+    flags = os.O_RDONLY | (getattr(os, "O_NONBLOCK", 0) if trusted_only else 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        if trusted_only:
+            return b"", "it is a broken link"
+        raise ConfigError(f"configuration file {path} does not exist") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read configuration file {path}: {_reason(exc)}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if trusted_only:
+            reason = (
+                untrusted_reason(info) if stat.S_ISREG(info.st_mode) else "it is not a regular file"
+            )
+            if reason is not None:
+                return b"", reason
+        try:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+        except OSError as exc:
+            raise ConfigError(f"cannot read configuration file {path}: {_reason(exc)}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"configuration file {path} is larger than {MAX_CONFIG_BYTES // 1024} KiB"
+        )
+    return data, None
 
 
 def config_from_mapping(user: dict[str, Any], path: str | None = None) -> Config:
@@ -166,11 +235,13 @@ def _build(defaults: dict[str, Any], user: dict[str, Any], path: str | None) -> 
 
     user_values = check.table(user.get("values", {}), "values", ENUM_FIELDS)
     values: dict[str, ValueClasses] = {}
+    added: dict[str, dict[str, tuple[str, ...]]] = {}
     for name in ENUM_FIELDS:
         merged = dict(defaults["values"].get(name, {}))
         overrides = check.table(user_values.get(name, {}), f"values.{name}", VALUE_CLASSES)
         for cls, items in overrides.items():
             merged[cls] = check.string_list(items, f"values.{name}.{cls}")
+            added.setdefault(name, {})[cls] = tuple(v.strip().upper() for v in merged[cls])
         values[name] = ValueClasses(
             **{
                 cls: frozenset(v.strip().upper() for v in merged.get(cls, ()))
@@ -192,6 +263,7 @@ def _build(defaults: dict[str, Any], user: dict[str, Any], path: str | None) -> 
         policy=policy,
         rules=rules,
         path=path,
+        values_added=added,
     )
 
 

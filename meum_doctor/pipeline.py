@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from meum_doctor.config import Config, RuleSettings, find_config_path, load_config, rule_settings
+from meum_doctor.config import Config, RuleSettings, configure, rule_settings
 from meum_doctor.engine import discover, evaluate, select
-from meum_doctor.errors import BadResponse
-from meum_doctor.report import Report, build_report
+from meum_doctor.errors import BadResponse, UsageError
+from meum_doctor.report import ConfigUsed, Report, build_report
 from meum_doctor.rule import Rule, Severity
 from meum_doctor.sources import RawStatus
 from meum_doctor.status import KNOWN_FIELDS, parse
@@ -32,6 +32,8 @@ class Setup:
     fail_on: Severity | None
     redact: bool = False
     verbose: bool = False
+    #: The configuration file in force, as every report records it; None for the defaults.
+    config_used: ConfigUsed | None = None
 
 
 def prepare(
@@ -46,7 +48,7 @@ def prepare(
     verbose: bool = False,
 ) -> Setup:
     """Load the configuration and the rules, and apply the command line on top."""
-    config = load_config(find_config_path(config_path))
+    config = configure(config_path)
     rules = discover(rules_dirs)
     settings = rule_settings(config, rules)
     # As in ruff: --select replaces the configured selection, --ignore adds to it.
@@ -55,7 +57,28 @@ def prepare(
         threshold = config.fail_on
     else:
         threshold = None if fail_on == "never" else Severity.parse(fail_on)
-    return Setup(config, tuple(chosen), settings, now, threshold, redact, verbose)
+    return Setup(
+        config, tuple(chosen), settings, now, threshold, redact, verbose, config_used(config, rules)
+    )
+
+
+def config_used(config: Config, rules: Sequence[Rule]) -> ConfigUsed | None:
+    """What a report records of the configuration file, if one is in force."""
+    if config.path is None:
+        return None
+    try:  # the rules the file's own select and ignore leave out
+        kept = {rule.id for rule in select(rules, list(config.select), list(config.ignore))}
+    except UsageError:  # a selector that matches no rule was reported already, or overridden
+        kept = {rule.id for rule in rules}
+    return ConfigUsed(
+        path=config.path,
+        sha256=config.sha256 or "",
+        ignored_rules=tuple(sorted(rule.id for rule in rules if rule.id not in kept)),
+        values_added={
+            name: {cls: list(items) for cls, items in classes.items()}
+            for name, classes in config.values_added.items()
+        },
+    )
 
 
 def diagnose(raw: RawStatus, setup: Setup, *, secrets: Sequence[str] = ()) -> Report:
@@ -82,4 +105,5 @@ def diagnose(raw: RawStatus, setup: Setup, *, secrets: Sequence[str] = ()) -> Re
         redact=setup.redact,
         secrets=secrets,
         verbose=setup.verbose,
+        config=setup.config_used,
     )

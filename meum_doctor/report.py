@@ -31,6 +31,25 @@ TITLE_LIMIT = 300
 DETAIL_LIMIT = 2000
 STEP_LIMIT = 1000
 EVIDENCE_LIMIT = 500
+#: All the finding texts of one report together (titles, details, evidence, steps): once
+#: spent, the remaining findings' texts are cut to SHORT_LIMIT characters each. A status
+#: of 1 MiB can quote itself in every finding; this keeps the findings of any report within
+#: a few hundred KB in every format, whatever the escaping costs (see tests/test_hostile.py).
+FINDINGS_TEXT_BUDGET = 30_000
+SHORT_LIMIT = 200
+#: Evidence entries shown per finding.
+EVIDENCE_ENTRIES = 50
+#: A link longer than this is left out: a URL cannot be cut and still lead somewhere.
+LINK_URL_LIMIT = 2048
+#: The store's site URL as a report shows it (title, "Store:" line, summaries).
+SITE_URL_LIMIT = 300
+#: Unreadable fields listed one by one in a report; the rest are counted.
+PARSE_PROBLEM_LIMIT = 20
+#: A raw status larger than this (as compact JSON) is shown compact, not indented: indenting
+#: a deeply nested array repeats its depth in spaces on every line, hundreds of times over.
+RAW_INDENT_LIMIT = 64 * 1024
+#: ... and so is a smaller one whose indented form would exceed this.
+RAW_INDENTED_LIMIT = 256 * 1024
 VERDICT_TEXT = {
     "critical": "payments are blocked or at risk now",
     "attention": "problems need attention",
@@ -69,6 +88,18 @@ class RuleInfo:
 
 
 @dataclass(frozen=True)
+class ConfigUsed:
+    """The configuration file a report was made with: which file, its exact bytes, and what
+    in it changes a verdict silently (rules left out, values taught)."""
+
+    path: str
+    sha256: str
+    ignored_rules: tuple[str, ...]
+    #: field -> class (healthy, degraded, bad) -> values, as the file sets them.
+    values_added: dict[str, dict[str, list[str]]]
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything a renderer needs, and nothing it has to work out for itself."""
 
@@ -94,6 +125,12 @@ class Report:
     fail_on: Severity | None
     #: Findings below this severity are left out of the terminal view (``-v`` shows them).
     hidden_below: Severity = Severity.INFO
+    #: The configuration file in force; None when the bundled defaults alone were used.
+    config: ConfigUsed | None = None
+    #: Unreadable fields beyond the PARSE_PROBLEM_LIMIT listed in ``parse_problems``.
+    parse_problems_omitted: int = 0
+    #: Show the raw status compact (one line) rather than indented: it is large.
+    raw_compact: bool = False
 
     @property
     def verdict_text(self) -> str:
@@ -126,13 +163,30 @@ def cap(text: str, limit: int) -> str:
     return f"{text[:limit]}… ({len(text) - limit} more characters)"
 
 
-def _cap_value(value: Any) -> Any:
+def _cap_value(value: Any, limit: int = EVIDENCE_LIMIT) -> Any:
     if isinstance(value, str):
-        return cap(value, EVIDENCE_LIMIT)
+        return cap(value, limit)
     if isinstance(value, list | dict):
         text = json.dumps(value, ensure_ascii=False)
-        return value if len(text) <= EVIDENCE_LIMIT else cap(text, EVIDENCE_LIMIT)
+        return value if len(text) <= limit else cap(text, limit)
     return value
+
+
+class _Budget:
+    """What is left of FINDINGS_TEXT_BUDGET while a report's findings are built."""
+
+    def __init__(self) -> None:
+        self.left = FINDINGS_TEXT_BUDGET
+
+    def cap(self, text: str, limit: int) -> str:
+        shown = cap(text, limit if self.left > 0 else min(limit, SHORT_LIMIT))
+        self.left -= len(shown)
+        return shown
+
+    def value(self, value: Any) -> Any:
+        shown = _cap_value(value, EVIDENCE_LIMIT if self.left > 0 else SHORT_LIMIT)
+        self.left -= len(shown) if isinstance(shown, str) else len(json.dumps(shown, default=str))
+        return shown
 
 
 def fingerprint(body: bytes) -> str:
@@ -164,6 +218,7 @@ def build_report(
     redact: bool,
     secrets: Iterable[str] = (),
     verbose: bool = False,
+    config: ConfigUsed | None = None,
 ) -> Report:
     """The report of one status: prioritized, counted, redacted."""
     # Rules never see the key, so it can only reach the report through the body itself:
@@ -172,28 +227,36 @@ def build_report(
     escaped = b"\\u" in raw.body
     present = [s for s in secrets if s and (escaped or s.encode("utf-8") in raw.body)]
     redactor = Redactor.for_status(status, identity=redact, secrets=present)
+    budget = _Budget()
     findings = tuple(
         ReportFinding(
             rule=item.rule.id,
             name=item.rule.name,
             category=item.rule.category.label,
             severity=item.severity,
-            title=cap(redactor.text(item.finding.title), TITLE_LIMIT),
-            detail=cap(redactor.text(item.finding.detail), DETAIL_LIMIT),
+            title=budget.cap(redactor.text(item.finding.title), TITLE_LIMIT),
+            detail=budget.cap(redactor.text(item.finding.detail), DETAIL_LIMIT),
             evidence={
-                cap(str(name), EVIDENCE_LIMIT): _cap_value(value)
-                for name, value in redactor.data(dict(item.finding.evidence)).items()
+                budget.cap(str(name), EVIDENCE_LIMIT): budget.value(value)
+                for name, value in list(
+                    redactor.data(dict(item.finding.evidence)).items()
+                )[:EVIDENCE_ENTRIES]
             },
             remediation=tuple(
-                cap(redactor.text(step), STEP_LIMIT) for step in item.finding.remediation
+                budget.cap(redactor.text(step), STEP_LIMIT) for step in item.finding.remediation
             ),
             links=tuple(
-                Link(title=cap(redactor.text(link.title), TITLE_LIMIT), url=redactor.text(link.url))
+                Link(
+                    title=budget.cap(redactor.text(link.title), TITLE_LIMIT),
+                    url=redactor.text(link.url),
+                )
                 for link in item.finding.links
+                if len(link.url) <= LINK_URL_LIMIT
             ),
         )
         for item in prioritized(evaluation.findings)
     )
+    shown = redactor.data(dict(status.raw))
     counts = {s.label: 0 for s in reversed(Severity)}
     for finding in findings:
         counts[finding.severity.label] += 1
@@ -222,12 +285,26 @@ def build_report(
         ),
         rules=tuple(RuleInfo(r.id, r.name, r.origin) for r in rules),
         policy_as_of=policy_as_of,
-        status=redactor.data(dict(status.raw)),
+        status=shown,
         parse_problems=tuple(
-            ParseProblem(p.field, redactor.text(p.value), p.problem) for p in status.problems
+            ParseProblem(p.field, redactor.text(p.value), p.problem)
+            for p in status.problems[:PARSE_PROBLEM_LIMIT]
         ),
-        site_url=redactor.text(site) if isinstance(site, str) else None,
+        parse_problems_omitted=max(0, len(status.problems) - PARSE_PROBLEM_LIMIT)
+        + status.problems_omitted,
+        site_url=cap(redactor.text(site), SITE_URL_LIMIT) if isinstance(site, str) else None,
         redacted=redact,
         fail_on=fail_on,
         hidden_below=Severity.INFO if verbose else Severity.LOW,
+        config=config,
+        raw_compact=is_large(shown),
     )
+
+
+def is_large(data: Any) -> bool:
+    """True when ``data`` should be shown compact (see RAW_INDENT_LIMIT)."""
+    compact = json.dumps(data, ensure_ascii=False)
+    if len(compact) > RAW_INDENT_LIMIT:
+        return True
+    # Small enough that indenting it costs little to try, whatever its shape.
+    return len(json.dumps(data, ensure_ascii=False, indent=2)) > RAW_INDENTED_LIMIT

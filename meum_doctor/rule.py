@@ -20,8 +20,9 @@ from datetime import datetime
 from enum import IntEnum
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
+from meum_doctor.hosts import normalize_host
 from meum_doctor.policy import VersionPolicy
 from meum_doctor.status import Status
 
@@ -213,21 +214,59 @@ def split_docstring(doc: str) -> tuple[str, str]:
 
 
 def http_url(url: str | None) -> str | None:
-    """``url`` without a trailing slash when it is an http(s) URL with a host, else None."""
+    """``url`` without a trailing slash when it is an http(s) URL with a host and no user
+    name or password, else None. A URL with user info is never made a link: in
+    ``https://support.meum.io@evil.example/`` the host is ``evil.example``."""
     if not url:
         return None
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
+    if "@" in parts.netloc:
+        return None
     return url.rstrip("/")
+
+
+_SAFE_HOST_RE = re.compile(r"^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\])$")
+
+
+def site_base(site_url: str | None) -> str | None:
+    """The store's address rebuilt from its scheme, host, port and path only, for links.
+
+    None when the site URL is not http(s) with a plain host, or has what a site's address
+    never has: a user name or password, a query or a fragment (each can steer a link built
+    by appending to it somewhere else). The host is in its canonical ASCII form (punycode
+    for a Unicode host, see :mod:`meum_doctor.hosts`), and the path is percent-encoded.
+    """
+    if not site_url:
+        return None
+    text = site_url.strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or "@" in parts.netloc or "?" in text or "#" in text:
+        return None
+    host = normalize_host(parts.hostname)
+    if host is None:
+        return None
+    if ":" in host:
+        host = f"[{host}]"  # IPv6
+    if not _SAFE_HOST_RE.match(host):
+        return None
+    path = quote(parts.path, safe="/%:!$&'()*+,;=-._~").rstrip("/")
+    return f"{scheme}://{host}{f':{port}' if port is not None else ''}{path}"
 
 
 def admin_link(status: Status, page: str, title: str) -> tuple[Link, ...]:
     """A link to ``page`` on the store's wp-admin, or nothing when the site URL is unusable."""
-    site = http_url(status.site_url)
+    site = site_base(status.site_url)
     if site is None:
         return ()
     return (Link(title=title, url=f"{site}/wp-admin/{page}"),)

@@ -33,6 +33,9 @@ from meum_doctor.errors import BadResponse
 
 #: Deeper nesting than this is refused before Python's own recursion limit is reached.
 MAX_NESTING = 200
+#: Problems kept one by one; beyond, only counted (a 1 MiB ``issues`` of 500,000 numbers
+#: would otherwise make as many problems, and as many findings).
+MAX_PROBLEMS = 100
 
 STRING_FIELDS = (
     "status",
@@ -108,8 +111,10 @@ class Status:
     extras: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     #: The whole decoded body, exactly as received.
     raw: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    #: Every field that was sent but could not be read.
+    #: Every field that was sent but could not be read (the first MAX_PROBLEMS of them).
     problems: tuple[ParseProblem, ...] = ()
+    #: How many more problems there were, beyond MAX_PROBLEMS.
+    problems_omitted: int = 0
     #: The names of the keys present in the body (with any value, null included).
     present: frozenset[str] = frozenset()
 
@@ -232,6 +237,7 @@ def from_mapping(data: Mapping[str, Any]) -> Status:
         extras=MappingProxyType(extras),
         raw=MappingProxyType(dict(data)),
         problems=tuple(reader.problems),
+        problems_omitted=reader.omitted,
         present=frozenset(data),
     )
 
@@ -343,8 +349,12 @@ class _Reader:
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.data = data
         self.problems: list[ParseProblem] = []
+        self.omitted = 0
 
     def _problem(self, name: str, value: object, why: str) -> None:
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.omitted += 1  # counted, not described: describing costs time and memory
+            return
         self.problems.append(ParseProblem(field=name, value=shorten(value), problem=why))
 
     def _wrong_type(self, name: str, value: object, expected: str) -> None:
@@ -369,6 +379,13 @@ class _Reader:
             return None
         if not parts.scheme or not parts.hostname or not _HOST_RE.match(parts.hostname):
             self._problem(name, value, "not an absolute URL with a host")
+            return None
+        if name == "site_url" and ("@" in parts.netloc or "?" in value or "#" in value):
+            # A site's address never has these, and each can make a link built from it
+            # lead elsewhere (https://support.meum.io@evil.example/ is evil.example).
+            self._problem(
+                name, value, "a site address with a user name, password, query or fragment"
+            )
             return None
         return value.strip()
 

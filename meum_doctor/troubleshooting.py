@@ -297,6 +297,13 @@ GUIDE = (
     ),
     Entry(
         3,
+        "the API's answer is compressed more than once",
+        "The answer names more than one content coding (like `gzip, gzip`); each layer can "
+        "multiply its size a thousandfold, so meum-doctor accepts one gzip or deflate layer.",
+        "Check any proxy that compresses answers again; send the request id to Meum support.",
+    ),
+    Entry(
+        3,
         "the status is empty",
         "The answer (or file) has no body.",
         "Re-fetch, or check the file you gave.",

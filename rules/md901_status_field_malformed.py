@@ -6,27 +6,35 @@ from collections.abc import Iterator
 
 from meum_doctor.plugin import Category, Context, Finding, Severity, Status, connection_of, rule
 
-SEND_STEP = (
+SEND_TO_SUPPORT = (
     "Send this report (with --format json or html) to Meum support: the API sent "
-    "a status its documentation does not allow."
+    "a value its documentation does not allow."
 )
 
 
-@rule(id="MD901", name="status-field-malformed", category=Category.DATA, severity=Severity.MEDIUM)
+@rule(
+    id="MD901",
+    name="status-field-malformed",
+    category=Category.DATA,
+    severity=Severity.MEDIUM,
+    options={"max_findings": 20},
+)
 def status_field_malformed(status: Status, ctx: Context) -> Iterator[Finding]:
     """A field of the status has the wrong type or an unreadable value, or is missing.
 
     Why it matters: a field that could not be read was ignored, so the rules that need it
     could not judge it and the report may miss a problem; those rules say nothing rather
-    than call the field missing. One finding is made for each such field. The three fields
-    that say whether the store is connected (connected, connection_status, status) are
-    always sent by the API; a missing one is reported here too, and the connection is judged
-    from the others.
+    than call the field missing. One finding is made for each such field, at most
+    {max_findings}; the rest are summarised in one more finding. The three fields that say
+    whether the store is connected (connected, connection_status, status) are always sent by
+    the API; a missing one is reported here too, and the connection is judged from the
+    others.
 
     How to fix: nothing on the store: send this report to Meum support, since the API sent
     something its own documentation does not allow.
     """
-    for problem in status.problems:
+    limit = int(ctx.options["max_findings"])
+    for problem in status.problems[:limit]:
         yield Finding(
             title=f"The status field {problem.field} could not be read: {problem.problem}",
             detail=(
@@ -34,7 +42,21 @@ def status_field_malformed(status: Status, ctx: Context) -> Iterator[Finding]:
                 "read, so it was ignored and checks that need it were skipped."
             ),
             evidence={problem.field: problem.value},
-            remediation=(SEND_STEP,),
+            remediation=(SEND_TO_SUPPORT,),
+        )
+    total = len(status.problems) + status.problems_omitted
+    if total > limit:
+        rest = total - limit
+        fields = sorted({problem.field.split("[")[0] for problem in status.problems[limit:]})
+        yield Finding(
+            title=f"And {rest} more status fields could not be read, not listed one by one",
+            detail=(
+                f"{total} values in the status could not be read; the first {limit} are "
+                "shown above. The rest were ignored too; the raw status at the end of this "
+                "report has them all."
+            ),
+            evidence={"problems.count": total, "fields": ", ".join(fields[:20])},
+            remediation=(SEND_TO_SUPPORT,),
         )
     connection = connection_of(status, ctx)
     judged = (
@@ -56,5 +78,5 @@ def status_field_malformed(status: Status, ctx: Context) -> Iterator[Finding]:
                 f"{sent}, so {judged}."
             ),
             evidence={field.name: field.value},
-            remediation=(SEND_STEP,),
+            remediation=(SEND_TO_SUPPORT,),
         )

@@ -48,6 +48,13 @@ def http_date(seconds_from_now: float) -> str:
     return formatdate(time.time() + seconds_from_now, usegmt=True)
 
 
+def gzip_layers(body: bytes, layers: int) -> bytes:
+    """``body`` gzipped ``layers`` times over (for ``Content-Encoding: gzip, gzip, ...``)."""
+    for _ in range(layers):
+        body = gzip.compress(body)
+    return body
+
+
 def gzip_broken(body: bytes) -> bytes:
     data = gzip.compress(body)
     return data[:10] + b"\x00garbage\xff" * 8

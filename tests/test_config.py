@@ -90,7 +90,7 @@ def test_config_found_by_env_then_current_folder(tmp_path: Path, monkeypatch: py
     monkeypatch.chdir(tmp_path)
     assert find_config_path(None, {}) is None
     (tmp_path / "meum-doctor.toml").write_text("")
-    assert find_config_path(None, {}) == "meum-doctor.toml"
+    assert find_config_path(None, {}) == "./meum-doctor.toml"
     assert find_config_path(None, {"MEUM_DOCTOR_CONFIG": "other.toml"}) == "other.toml"
     assert find_config_path("explicit.toml", {"MEUM_DOCTOR_CONFIG": "other.toml"}) == "explicit.toml"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from faultserver import (
     Script,
     always,
     gzip_broken,
+    gzip_layers,
     http_date,
     in_turn,
     response,
@@ -95,6 +97,48 @@ CASES = [
     Case("garbage instead of HTTP", always(b"SSH-2.0-OpenSSH_9.0\r\n\r\n"), 3,
          "did not answer in HTTP", requests=1),
 ]
+
+# Content codings: one layer of gzip or deflate only, decoded a bounded step at a time.
+BOMB = b'{"issues": ["' + b"0" * (64 * 1024 * 1024) + b'"]}'  # 64 MiB, about 64 KiB gzipped
+DOUBLE_BOMB = gzip_layers(b'{"issues": ["' + b"0" * (16 * 1024 * 1024) + b'"]}', 2)
+CASES += [
+    Case("gzip", always(response(200, gzip_layers(HEALTHY, 1), {"Content-Encoding": "gzip"})), 0),
+    Case("deflate (zlib)", always(
+        response(200, zlib.compress(HEALTHY), {"Content-Encoding": "deflate"})), 0),
+    Case("deflate (raw)", always(response(200, zlib.compress(HEALTHY, wbits=-15),
+                                          {"Content-Encoding": "deflate"})), 0),
+    Case("gzip, gzip is refused", always(
+        response(200, DOUBLE_BOMB, {"Content-Encoding": "gzip, gzip"})), 3,
+         "compressed more than once (Content-Encoding: gzip, gzip)", requests=1, max_seconds=2.0),
+    Case("gzip in two header lines is refused", always(
+        response(200, DOUBLE_BOMB, {"Content-Encoding": "gzip\r\nContent-Encoding: GZip"})), 3,
+         "compressed more than once", requests=1, max_seconds=2.0),
+    Case("three layers are refused", always(response(
+        200, gzip_layers(HEALTHY, 3), {"Content-Encoding": "gzip, deflate, gzip"})), 3,
+         "compressed more than once", max_seconds=2.0),
+    Case("a gzip bomb stops at 1 MiB", always(
+        response(200, gzip_layers(BOMB, 1), {"Content-Encoding": "gzip"})), 3,
+         "larger than 1024 KiB", requests=1, max_seconds=3.0),
+    Case("a coding not asked for", always(response(200, HEALTHY, {"Content-Encoding": "br"})), 3,
+         "could not be decoded: it uses the content coding 'br'", requests=1),
+    Case("gzip cut short", always(response(
+        200, gzip_layers(HEALTHY, 1)[:-30], {"Content-Encoding": "gzip"})), 3,
+         "could not be decoded (the compressed data ends early)", requests=1),
+    Case("500 with a stacked coding is still a 500", always(response(
+        500, gzip_layers(json.dumps(ERROR_500).encode(), 2), {"Content-Encoding": "gzip, gzip"})),
+         3, "server error (HTTP 500", requests=1),
+]
+
+
+def test_only_gzip_and_deflate_are_asked_for(run: Any, tmp_path: Path) -> None:
+    case = Case("ok", always(response(200, HEALTHY)), 0)
+    result, _, server = run_case(run, case, tmp_path)
+    assert result.code == 0
+    assert b"\r\naccept-encoding: gzip, deflate\r\n" in server.requests[0].lower()
+    # Set by meum-doctor itself, not left to httpx (which adds br and zstd when installed).
+    from meum_doctor.client import request_headers
+
+    assert request_headers(SECRET_KEY)["Accept-Encoding"] == "gzip, deflate"
 
 
 def run_case(run: Any, case: Case, tmp_path: Path, *extra: str) -> tuple[Any, float, FaultServer]:

@@ -197,3 +197,15 @@ def test_keys_file_labels_never_show_a_key(tmp_path_factory: Any, lines: list[st
             assert key not in target.label or len(key) < 6, (key, target.label)
         for secret in secrets:
             assert secret not in target.label, (secret, target.label)
+
+
+@FUZZ
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
+def test_visible_leaves_nothing_invisible(text: str) -> None:
+    """Whatever the characters (any category, lone surrogates included), what visible()
+    returns holds none that hides, reorders or controls text, and encodes as UTF-8."""
+    from meum_doctor.text import visible
+
+    shown = visible(text)
+    assert not any(is_unsafe_char(c) for c in shown)
+    shown.encode("utf-8")

@@ -110,6 +110,7 @@ def test_every_guide_entry_is_produced_by_some_scenario(
         response(500), response(418), response(302), response(302, headers={"Location": "/"}),
         response(302, headers={"Location": "http://localhost:1/"}),
         response(200, gzip_broken(b'{"status": "CONNECTED"}'), {"Content-Encoding": "gzip"}),
+        response(200, b"", {"Content-Encoding": "gzip, gzip"}),
         response(200, b"", {"Content-Length": "9"}),
         b"SSH-2.0\r\n\r\n", response(200, b'{"issues": [' + b"1," * 600_000 + b"1]}"),
     ]

@@ -15,7 +15,8 @@ from typing import Any
 from urllib.parse import quote
 
 from meum_doctor.batch import BatchSummary, StoreResult
-from meum_doctor.render.common import timestamp
+from meum_doctor.render.common import config_text, timestamp
+from meum_doctor.render.json import config_dict
 from meum_doctor.text import clean_line
 
 BATCH_SCHEMA_VERSION = 1
@@ -54,6 +55,7 @@ def _head(summary: BatchSummary) -> dict[str, Any]:
         # Interrupted (Ctrl-C): only some of the planned stores were checked.
         "partial": summary.partial,
         "planned": summary.planned,
+        "config": config_dict(summary.config),
         "totals": {
             "stores": summary.total,
             "checked": len(summary.stores),
@@ -169,7 +171,8 @@ def _text(summary: BatchSummary, *, color: bool) -> Iterator[str]:
     )
     yield (
         f"Evaluated at {timestamp(summary.evaluated_at)} by meum-doctor {summary.tool_version} "
-        f"(version policy as of {summary.policy_as_of})\n\n"
+        f"(version policy as of {summary.policy_as_of})\n"
+        f"Configuration: {clean_line(config_text(summary.config))}\n\n"
     )
     labels = [clean_line(s.label) for s in summary.stores]
     hosts = [clean_line(s.host or "-") for s in summary.stores]

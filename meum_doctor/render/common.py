@@ -6,6 +6,8 @@ import json
 from datetime import datetime
 from typing import Any
 
+from meum_doctor.hosts import host_of
+from meum_doctor.report import ConfigUsed
 from meum_doctor.rule import http_url
 from meum_doctor.text import visible
 
@@ -43,6 +45,30 @@ def link_url(url: str) -> str | None:
     return url
 
 
+def link_host(url: str) -> str | None:
+    """The host a link leads to, in its canonical ASCII form (punycode shows a look-alike
+    Unicode host for what it is), shown beside the link's title."""
+    return host_of(url) if link_url(url) is not None else None
+
+
+def config_text(config: ConfigUsed | None) -> str:
+    """The configuration a report was made with, in words: which file, its fingerprint, and
+    what in it can change a verdict (rules it leaves out, values it teaches)."""
+    if config is None:
+        return "bundled defaults (no configuration file)"
+    parts = [f"{config.path} ({config.sha256})"]
+    if config.ignored_rules:
+        parts.append(f"rules left out: {', '.join(config.ignored_rules)}")
+    added = [
+        f"{name}.{cls} = {', '.join(items)}"
+        for name, classes in config.values_added.items()
+        for cls, items in classes.items()
+    ]
+    if added:
+        parts.append(f"values added: {'; '.join(added)}")
+    return "; ".join(parts)
+
+
 def source_text(source_type: str, location: str) -> str:
     """Where the status came from, in words."""
     return {
@@ -53,7 +79,32 @@ def source_text(source_type: str, location: str) -> str:
     }.get(source_type, f"{source_type} {location}")
 
 
-def raw_json(data: Any) -> str:
-    """The raw status for display: indented; characters that could hide or reorder text
-    are shown as escapes, the rest (accents, scripts) as themselves."""
-    return visible(json.dumps(data, indent=2, ensure_ascii=False))
+#: The raw status view stops after this many characters (after escaping): a hostile status
+#: of 1 MiB of "&" would otherwise be 5 MB of HTML. The JSON format keeps it whole.
+RAW_VIEW_LIMIT = 2_000_000
+
+
+def raw_json(data: Any, compact: bool = False) -> str:
+    """The raw status for display: indented, or on one line when it is large (see
+    :func:`meum_doctor.report.is_large`); characters that could hide or reorder text are
+    shown as escapes, the rest (accents, scripts) as themselves. Cut at RAW_VIEW_LIMIT."""
+    return cut_raw(raw_text(data, compact), RAW_VIEW_LIMIT)
+
+
+def raw_text(data: Any, compact: bool = False) -> str:
+    """The whole raw status as :func:`raw_json` shows it, before any cut."""
+    return visible(json.dumps(data, indent=None if compact else 2, ensure_ascii=False))
+
+
+def cut_raw(text: str, limit: int) -> str:
+    """``text`` cut at ``limit`` characters, saying so and where the whole of it is."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}{cut_notice(len(text) - limit)}"
+
+
+def cut_notice(left_out: int) -> str:
+    return (
+        f"\n… (cut here: {left_out} more characters; the JSON format, -f json, has the "
+        "whole status)"
+    )

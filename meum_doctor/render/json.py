@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from meum_doctor.render.common import timestamp
-from meum_doctor.report import SCHEMA_VERSION, Report
+from meum_doctor.report import SCHEMA_VERSION, ConfigUsed, Report
 
 
 def report_dict(report: Report) -> dict[str, Any]:
@@ -48,15 +48,31 @@ def report_dict(report: Report) -> dict[str, Any]:
         "policy": {"as_of": report.policy_as_of.isoformat()},
         "redacted": report.redacted,
         "fail_on": report.fail_on.label if report.fail_on is not None else "never",
+        "config": config_dict(report.config),
         "status": report.status,
         "parse_problems": [
             {"field": p.field, "value": p.value, "problem": p.problem}
             for p in report.parse_problems
         ],
+        "parse_problems_omitted": report.parse_problems_omitted,
+    }
+
+
+def config_dict(config: ConfigUsed | None) -> dict[str, Any] | None:
+    """The configuration file in force, as JSON reports and summaries record it."""
+    if config is None:
+        return None
+    return {
+        "path": config.path,
+        "sha256": config.sha256,
+        "ignored_rules": list(config.ignored_rules),
+        "values_added": config.values_added,
     }
 
 
 def render_json(report: Report) -> str:
     # allow_nan=False: NaN is not JSON; the parser already turned such constants into strings.
     # ensure_ascii: a JSON report cat-ed to a terminal must not carry raw C1 or bidi controls.
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=True, allow_nan=False) + "\n"
+    # A large status makes the whole document compact: indenting it could multiply its size.
+    indent = None if report.raw_compact else 2
+    return json.dumps(report_dict(report), indent=indent, ensure_ascii=True, allow_nan=False) + "\n"

@@ -13,4 +13,5 @@ from meum_doctor.report import Report
 
 def render_markdown(report: Report) -> str:
     template = environment("markdown").get_template("report.md.j2")
-    return template.render(report=report, raw_status=md_fence(raw_json(report.status), "json"))
+    raw_status = md_fence(raw_json(report.status, report.raw_compact), "json")
+    return template.render(report=report, raw_status=raw_status)

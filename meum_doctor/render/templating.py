@@ -14,17 +14,21 @@ Escaping is not left to each template to remember:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
+import stat
 from typing import Any
 
 import jinja2
+import markupsafe
 from markupsafe import Markup
 
 from meum_doctor.data import package_bytes
 from meum_doctor.render import common
 from meum_doctor.text import visible
+from meum_doctor.trust import is_trusted
 
 
 class MdSafe(str):
@@ -74,24 +78,97 @@ def _html_finalize(value: Any) -> Any:
     return visible(value)
 
 
+def raw_html(data: Any, compact: bool = False) -> Markup:
+    """The raw status as HTML text, cut at RAW_VIEW_LIMIT characters *after* escaping: HTML
+    escaping alone can make 1 MiB of ``&`` into 5 MB. Never cut inside an entity."""
+    escaped = str(markupsafe.escape(common.raw_text(data, compact)))
+    limit = common.RAW_VIEW_LIMIT
+    if len(escaped) <= limit:
+        return Markup(escaped)  # noqa: S704 - escaped just above
+    cut = limit
+    start = escaped.rfind("&", limit - 8, limit)
+    if start != -1 and ";" not in escaped[start:limit]:
+        cut = start
+    notice = common.cut_notice(len(escaped) - cut).replace("characters", "characters of HTML")
+    return Markup(escaped[:cut]) + notice  # noqa: S704 - escaped; the notice is escaped by +
+
+
 def _load(name: str) -> str:
     return package_bytes("meum_doctor.templates", name).decode("utf-8")
+
+
+CACHE_FILE = "__jinja2_%s.cache"  # jinja2.FileSystemBytecodeCache's names: old caches still work
+
+
+class PrivateBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates in a folder only the current user can change.
+
+    Jinja loads cached bytecode with pickle and marshal: whoever can write a cache file runs
+    code as whoever renders a report. So the folder is opened once, checked (ours, not
+    writable by group or others) on its open descriptor, and every file is opened relative to
+    that descriptor without following links and checked the same way before it is read; a
+    file that fails the check is ignored (and replaced by the next write, atomically).
+    """
+
+    def __init__(self, folder_fd: int) -> None:
+        self.folder_fd = folder_fd
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+        try:
+            fd = os.open(CACHE_FILE % bucket.key, flags, dir_fd=self.folder_fd)
+        except OSError:
+            return
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if stat.S_ISREG(info.st_mode) and is_trusted(info):
+                try:
+                    bucket.load_bytecode(handle)
+                except Exception:  # a damaged entry is only a cache miss
+                    bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        name = CACHE_FILE % bucket.key
+        temporary = f".{name}.{os.getpid()}.tmp"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+        try:
+            fd = os.open(temporary, flags, 0o600, dir_fd=self.folder_fd)
+            with os.fdopen(fd, "wb") as handle:
+                bucket.write_bytecode(handle)
+            os.replace(temporary, name, src_dir_fd=self.folder_fd, dst_dir_fd=self.folder_fd)
+        except OSError:  # a full disk or a race with another run: no cache this time
+            with contextlib.suppress(OSError):
+                os.unlink(temporary, dir_fd=self.folder_fd)
+
+
+def cache_folder() -> str:
+    """Where compiled templates are cached: ``$XDG_CACHE_HOME/meum-doctor/templates``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "meum-doctor", "templates")
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates cached in the user's cache folder: compiling the HTML template
     costs more than the rest of a run. Jinja keys each entry on the template's source and
     on the Jinja and Python versions, so a stale entry is never used. MEUM_DOCTOR_NO_CACHE
-    turns it off; a cache folder that cannot be made just means no cache."""
-    if os.environ.get("MEUM_DOCTOR_NO_CACHE"):
+    turns it off. Our folders are made 0700; a folder that cannot be made, or that another
+    user owns or may write to (a shared XDG_CACHE_HOME, sudo keeping the caller's
+    environment), just means no cache, silently: the report is the same without it."""
+    if os.environ.get("MEUM_DOCTOR_NO_CACHE") or os.open not in os.supports_dir_fd:
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "meum-doctor", "templates")
+    folder = cache_folder()
     try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
+        os.makedirs(os.path.dirname(os.path.dirname(folder)), exist_ok=True)
+        for path in (os.path.dirname(folder), folder):
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(path, 0o700)
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(folder)
+    if not is_trusted(os.fstat(fd)):
+        os.close(fd)
+        return None
+    return PrivateBytecodeCache(fd)
 
 
 def _filters() -> dict[str, Any]:
@@ -99,8 +176,11 @@ def _filters() -> dict[str, Any]:
         "value_text": common.value_text,
         "timestamp": common.timestamp,
         "link_url": common.link_url,
+        "link_host": common.link_host,
         "raw_json": common.raw_json,
+        "raw_html": raw_html,
         "source_text": common.source_text,
+        "config_text": common.config_text,
     }
 
 

@@ -5,7 +5,13 @@ finding worst first with its numbered steps. Every untrusted string is made iner
 
 from __future__ import annotations
 
-from meum_doctor.render.common import SEVERITY_MARKERS, source_text, timestamp, value_text
+from meum_doctor.render.common import (
+    SEVERITY_MARKERS,
+    config_text,
+    source_text,
+    timestamp,
+    value_text,
+)
 from meum_doctor.report import Report
 from meum_doctor.text import clean_line
 
@@ -68,6 +74,7 @@ def render_text(report: Report, *, color: bool = False) -> str:
             ),
             "    Its checks are missing from this report; --debug shows the traceback.",
         ]
+    lines += ["", f"Configuration: {clean_line(config_text(report.config))}"]
     lines += [
         "",
         "To attach this to a ticket, add --format html -o meum-report.html (or --format "
