@@ -246,7 +246,8 @@ def run_options(function: F) -> F:
 @click.option(
     "--save-status",
     metavar="PATH",
-    help="Also save the status exactly as received, to re-run later with --input.",
+    help="Also save the status as received (any API key in it replaced by a marker), and "
+    "when and where it was fetched in PATH.meta.json, to re-run later with --input.",
 )
 @run_options
 def check(
@@ -267,20 +268,31 @@ def check(
         _print_examples()
         return
     key = _choose_source(api_key, input_path, demo)
+    _SECRETS.add(key)
 
-    from meum_doctor.output import check_writable, write_atomic
+    from meum_doctor import saved
+    from meum_doctor.output import check_writable
     from meum_doctor.pipeline import diagnose
     from meum_doctor.render import render
 
     setup = run.prepare()
-    for path in (run.output, save_status):
+    for path in (run.output, save_status, save_status and saved.meta_path(save_status)):
         if path:
             check_writable(path)  # fail before the fetch, not after it
 
     raw = _acquire(key, base_url, input_path, demo, timeout, setup.now, run)
+    meta = None
+    if raw.source_type == "file":
+        meta, warning = saved.read_meta(raw.location, raw.body)
+        if warning:
+            _setup_logging(run.verbose, run.debug)
+            import logging
+
+            logging.getLogger("meum_doctor.saved").warning(warning)
     if save_status:
-        write_atomic(save_status, raw.body)
-    report = diagnose(raw, setup, secrets=[key] if key else [])
+        saved.save_status(save_status, raw, _SECRETS, meta)
+    timing = saved.timing(raw, meta, setup.now, now_given=run.now_text is not None)
+    report = diagnose(raw, setup, secrets=_SECRETS, timing=timing)
     if run.debug:
         for error in report.rule_errors:
             click.echo(_scrub(error.traceback), err=True)
@@ -335,8 +347,12 @@ def _acquire(
 
 
 def _write(text: str | Iterable[str], output: str | None) -> None:
-    """Write text, given whole or in chunks, to ``output`` (atomically) or standard output."""
-    chunks = [text] if isinstance(text, str) else text
+    """Write text, given whole or in chunks, to ``output`` (atomically) or standard output.
+
+    Every chunk passes the run's secrets on its way out: the last line of defence behind
+    the report's own removal of them, for whatever a renderer added.
+    """
+    chunks = _SECRETS.scrub_chunks([text] if isinstance(text, str) else text)
     if output:
         from meum_doctor.output import write_atomic
 
@@ -473,10 +489,17 @@ def batch(
             while name in used_names:
                 name = "_" + name
             used_names.add(name)
-            write_atomic(str(directory / name), render(report, run.fmt).encode("utf-8"))
+            text = "".join(_SECRETS.scrub_chunks([render(report, run.fmt)]))
+            write_atomic(str(directory / name), text.encode("utf-8"))
 
     fleet.run(
-        found, setup, base_url=base_url, timeout=timeout, concurrency=concurrency, on_store=on_store
+        found,
+        setup,
+        base_url=base_url,
+        timeout=timeout,
+        concurrency=concurrency,
+        on_store=on_store,
+        secrets=_SECRETS,
     )
     progress.close()
     summary = fleet.summarize(
@@ -593,7 +616,9 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Run the command line; every expected failure is one line on stderr and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
-    _SECRETS.extend(_secrets_in(args))
+    # One run, one set of secrets: main may run more than once in a process (the tests).
+    global _SECRETS
+    _SECRETS = Secrets(_secrets_in(args))
     try:
         cli.main(args=args, prog_name="meum-doctor", standalone_mode=False)
     except click.exceptions.Exit as exc:
