@@ -117,7 +117,12 @@ def targets(paths: Sequence[str], keys_file: str | None) -> list[Target]:
     for path in paths:
         candidate = Path(path)
         if candidate.is_dir():
-            found += [Target(label=f.stem, path=str(f)) for f in sorted(candidate.glob("*.json"))]
+            # PATH.meta.json is what --save-status writes beside a status: not a store.
+            found += [
+                Target(label=f.stem, path=str(f))
+                for f in sorted(candidate.glob("*.json"))
+                if not f.name.endswith(".meta.json")
+            ]
         elif candidate.exists() or path == "-":
             found.append(Target(label=candidate.stem or path, path=path))
         else:

@@ -90,7 +90,7 @@ def _byte_form(secret: str) -> bytes:
 
     pieces = []
     for char in secret:
-        forms = [re.escape(char.encode("utf-8"))]
+        forms = []
         short = json.dumps(char)[1:-1]
         if short != char:
             forms.append(re.escape(short.encode("ascii", "backslashreplace")))
@@ -105,6 +105,10 @@ def _byte_form(secret: str) -> bytes:
         forms.append(b"".join(b"%" + _hex(f"{byte:02x}") for byte in char.encode("utf-8")))
         if char == " ":
             forms.append(rb"\+")
+        # The character as written comes last, so an escape is taken whole; a backslash that
+        # starts a JSON escape is never taken alone (that would break the string it is in).
+        literal = re.escape(char.encode("utf-8"))
+        forms.append(literal + rb'(?![\\"/bfnrtu])' if char == "\\" else literal)
         pieces.append(b"(?:" + b"|".join(forms) + b")")
     return b"".join(pieces)
 

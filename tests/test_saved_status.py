@@ -213,3 +213,12 @@ def test_an_input_without_history_is_saved_with_an_unknown_fetch_time(
     result = run(["check", "--input", str(again), "-f", "json"])
     assert result.err == ""  # a valid meta file that knows no time: the clock, and said so
     assert json.loads(result.out)["evaluation_time"]["basis"] == "clock"
+
+
+def test_a_folder_of_saved_statuses_is_scanned_without_their_meta_files(
+    run: Any, saved: Path
+) -> None:
+    result = run(["batch", str(saved.parent), "-f", "json"])
+    summary = json.loads(result.out)
+    assert [s["label"] for s in summary["stores"]] == ["saved"]
+    assert summary["not_checked"] == []
