@@ -14,8 +14,10 @@ The object is created once per run by the front end and handed down; nothing her
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
+from enum import Enum
 from typing import Any
 
 #: What ``--save-status`` writes where a secret of the run was: fixed, ASCII, and safe
@@ -191,9 +193,6 @@ class Secrets:
         return self._scrub_any(value)
 
     def _scrub_any(self, value: Any) -> Any:
-        import dataclasses
-        from enum import Enum
-
         if isinstance(value, Enum):  # a str-valued enum is a label, not a secret's carrier
             return value
         if isinstance(value, str):
