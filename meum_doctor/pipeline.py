@@ -63,7 +63,11 @@ def prepare(
 
 
 def diagnose(
-    raw: RawStatus, setup: Setup, *, secrets: Secrets | None = None, timing: Timing | None = None
+    raw: RawStatus,
+    setup: Setup,
+    *,
+    secrets: Secrets | Sequence[str] | None = None,
+    timing: Timing | None = None,
 ) -> Report:
     """Parse, evaluate and report one status. Raises BadResponse for a body that is no status.
 

@@ -23,13 +23,12 @@ from meum_doctor import __version__
 from meum_doctor.engine import Evaluation, RuleFinding
 from meum_doctor.redact import Redactor
 from meum_doctor.rule import Link, Rule, Severity
-from meum_doctor.secrets import url_without_query
+from meum_doctor.secrets import Secrets, url_without_query
 from meum_doctor.sources import RawStatus
 from meum_doctor.status import ParseProblem, Status
 
 if TYPE_CHECKING:
     from meum_doctor.saved import Timing
-    from meum_doctor.secrets import Secrets
 
 SCHEMA_VERSION = 1
 #: Caps on the texts of a finding, so a hostile or broken API cannot make a report enormous
@@ -190,11 +189,17 @@ def build_report(
     policy_as_of: date,
     fail_on: Severity | None,
     redact: bool,
-    secrets: Secrets | None = None,
+    secrets: Secrets | Iterable[str] | None = None,
     verbose: bool = False,
     timing: Timing | None = None,
 ) -> Report:
-    """The report of one status: prioritized, counted, redacted, without any secret."""
+    """The report of one status: prioritized, counted, redacted, without any secret.
+
+    ``secrets`` is the run's :class:`~meum_doctor.secrets.Secrets` (plain strings are
+    accepted too, and made into one).
+    """
+    if secrets is not None and not isinstance(secrets, Secrets):
+        secrets = Secrets(secrets)
     redactor = Redactor.for_status(status, identity=redact)
     findings = tuple(
         ReportFinding(
