@@ -233,8 +233,8 @@ def _scan_folder(
                 else:
                     skipped.append(Skipped(entry.path, "a folder: not scanned (use --recursive)"))
                 continue
-            if not entry.name.endswith(".json"):
-                continue
+            if not entry.name.endswith(".json") or entry.name.endswith(".meta.json"):
+                continue  # PATH.meta.json is what --save-status writes beside a status
             mode = entry.stat(follow_symlinks=False).st_mode
         except OSError as exc:
             skipped.append(Skipped(entry.path, _reason(exc)))
@@ -496,24 +496,37 @@ def run(
     timeout: float,
     concurrency: int,
     on_store: StoreCallback,
+    secrets: Secrets | None = None,
 ) -> None:
-    """Diagnose every store, calling ``on_store`` as each one finishes (in any order)."""
+    """Diagnose every store, calling ``on_store`` as each one finishes (in any order).
+
+    No secret of the run (``secrets``) reaches ``on_store``: a report is built without
+    them, and a store's result (its label, an error quoting the API's answer or request
+    id, a title) is scrubbed before it is handed on.
+    """
+    run_secrets = secrets if secrets is not None else Secrets()
+
+    def deliver(result: StoreResult, report: Report | None) -> None:
+        on_store(run_secrets.scrub_data(result), report)
+
     remote = [t for t in found if t.key is not None]
     for target in found:
         if target.problem is not None:
-            on_store(StoreResult(target.label, "keys file", error=target.problem), None)
+            deliver(StoreResult(target.label, "keys file", error=target.problem), None)
         elif target.path is not None:
             try:
                 raw = read_file(target.path, scanned=target.scanned)
             except MeumDoctorError as exc:
-                on_store(StoreResult(target.label, target.path, error=str(exc)), None)
+                deliver(StoreResult(target.label, target.path, error=str(exc)), None)
                 continue
             except Exception as exc:  # whatever one store does, the others still run
-                on_store(StoreResult(target.label, target.path, error=_internal(exc)), None)
+                deliver(StoreResult(target.label, target.path, error=_internal(exc)), None)
                 continue
-            _finish(target, raw, setup, on_store)
+            _finish(target, raw, setup, deliver, run_secrets)
     if remote:
-        asyncio.run(_fetch_all(remote, setup, base_url, timeout, concurrency, on_store))
+        asyncio.run(
+            _fetch_all(remote, setup, base_url, timeout, concurrency, deliver, run_secrets)
+        )
 
 
 async def _fetch_all(
@@ -523,6 +536,7 @@ async def _fetch_all(
     timeout: float,
     concurrency: int,
     on_store: StoreCallback,
+    secrets: Secrets,
 ) -> None:
     from meum_doctor.client import fetch_with, make_client, status_url
 
@@ -548,7 +562,7 @@ async def _fetch_all(
 
     async def diagnose_arrivals() -> None:
         while (item := await arrived.get()) is not None:
-            _finish(*item, setup, on_store)
+            _finish(*item, setup, on_store, secrets)
 
     consumer = asyncio.create_task(diagnose_arrivals())
     try:
@@ -559,10 +573,12 @@ async def _fetch_all(
         await consumer
 
 
-def _finish(target: Target, raw: RawStatus, setup: Setup, on_store: StoreCallback) -> None:
+def _finish(
+    target: Target, raw: RawStatus, setup: Setup, on_store: StoreCallback, secrets: Secrets
+) -> None:
     source = target.path or "api"
     try:
-        report = diagnose(raw, setup, secrets=[target.key] if target.key else [])
+        report = diagnose(raw, setup, secrets=secrets)
     except StatusUnavailable as exc:
         on_store(StoreResult(target.label, source, error=str(exc)), None)
         return

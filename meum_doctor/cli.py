@@ -250,7 +250,8 @@ def run_options(function: F) -> F:
 @click.option(
     "--save-status",
     metavar="PATH",
-    help="Also save the status exactly as received, to re-run later with --input.",
+    help="Also save the status as received (any API key in it replaced by a marker), and "
+    "when and where it was fetched in PATH.meta.json, to re-run later with --input.",
 )
 @run_options
 def check(
@@ -271,8 +272,10 @@ def check(
         _print_examples()
         return
     key = _choose_source(api_key, input_path, demo)
+    _SECRETS.add(key)
 
-    from meum_doctor.output import check_distinct, check_writable, write_atomic
+    from meum_doctor import saved
+    from meum_doctor.output import check_distinct, check_writable
     from meum_doctor.pipeline import diagnose
     from meum_doctor.render import render
 
@@ -280,14 +283,25 @@ def check(
     outputs = [("-o" if run.output else "the report", run.output or "-")]
     if save_status:
         outputs.append(("--save-status", save_status))
+        if saved.writes_meta(save_status):
+            outputs.append(("--save-status", saved.meta_path(save_status)))
     check_distinct(outputs, _inputs(setup, ("--input", input_path)))
     for _, path in outputs:
         check_writable(path)  # fail before the fetch, not after it
 
     raw = _acquire(key, base_url, input_path, demo, timeout, setup.now, run)
+    meta = None
+    if raw.source_type == "file":
+        meta, warning = saved.read_meta(raw.location, raw.body)
+        if warning:
+            _setup_logging(run.verbose, run.debug)
+            import logging
+
+            logging.getLogger("meum_doctor.saved").warning(warning)
     if save_status:
-        write_atomic(save_status, raw.body)
-    report = diagnose(raw, setup, secrets=[key] if key else [])
+        saved.save_status(save_status, raw, _SECRETS, meta)
+    timing = saved.timing(raw, meta, setup.now, now_given=run.now_text is not None)
+    report = diagnose(raw, setup, secrets=_SECRETS, timing=timing)
     if run.debug:
         for error in report.rule_errors:
             click.echo(_inert(error.traceback), err=True)
@@ -365,8 +379,12 @@ def _acquire(
 
 
 def _write(text: str | Iterable[str], output: str | None) -> None:
-    """Write text, given whole or in chunks, to ``output`` (atomically) or standard output."""
-    chunks = [text] if isinstance(text, str) else text
+    """Write text, given whole or in chunks, to ``output`` (atomically) or standard output.
+
+    Every chunk passes the run's secrets on its way out: the last line of defence behind
+    the report's own removal of them, for whatever a renderer added.
+    """
+    chunks = _SECRETS.scrub_chunks([text] if isinstance(text, str) else text)
     if output and output != "-":  # `-o -` is standard output
         from meum_doctor.output import write_atomic
 
@@ -531,7 +549,8 @@ def batch(
             from meum_doctor.output import write_atomic
             from meum_doctor.render import render
 
-            write_atomic(result.report_file, render(report, run.fmt).encode("utf-8"))
+            text = "".join(_SECRETS.scrub_chunks([render(report, run.fmt)]))
+            write_atomic(result.report_file, text.encode("utf-8"))
         results.append(result)
         progress.update(failed=result.error is not None)
 
@@ -544,6 +563,7 @@ def batch(
             timeout=timeout,
             concurrency=concurrency,
             on_store=on_store,
+            secrets=_SECRETS,
         )
     except KeyboardInterrupt:
         # What finished is worth having during an incident: write it, marked partial.

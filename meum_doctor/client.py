@@ -59,7 +59,7 @@ from meum_doctor.errors import (
     StatusUnavailable,
     UsageError,
 )
-from meum_doctor.secrets import key_hint
+from meum_doctor.secrets import key_hint, url_without_query
 from meum_doctor.sources import RawStatus
 from meum_doctor.text import clean_line
 
@@ -210,7 +210,8 @@ def decide(
         return RawStatus(
             body=answer.body,
             source_type="api",
-            location=answer.url,
+            # A same-site redirect may have added a query (...?k=<key>): it is never shown.
+            location=url_without_query(answer.url),
             fetched_at=fetched_at,
             request_id=request_id,
         )
@@ -299,7 +300,8 @@ def http_error(answer: Answer, request_id: str | None) -> StatusUnavailable:
         )
     if code == 404:
         return ApiError(
-            f"the API has no WooCommerce integration status at {answer.url} (HTTP 404{where}): "
+            f"the API has no WooCommerce integration status at {url_without_query(answer.url)} "
+            f"(HTTP 404{where}): "
             f"check --base-url, and that this store has a WooCommerce integration.{api}"
         )
     if code == 429:

@@ -47,6 +47,18 @@ def stream_fd(path: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def is_file_target(path: str) -> bool:
+    """True when writing ``path`` makes or replaces a regular file (a new name, a file, or a
+    link to one); False for a stream, a device or a FIFO, which take bytes and keep nothing
+    beside them (so, for one, ``--save-status`` writes no meta file)."""
+    if stream_fd(path) is not None:
+        return False
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True  # nothing there yet (or unreadable: writing will say why)
+
+
 def _fail(path: str, exc: OSError | str) -> UsageError:
     reason = exc if isinstance(exc, str) else (exc.strerror or type(exc).__name__)
     return UsageError(f"cannot write {path}: {reason}")

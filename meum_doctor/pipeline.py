@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from meum_doctor.config import Config, RuleSettings, configure, rule_settings
 from meum_doctor.engine import discover, evaluate, select
@@ -18,6 +19,10 @@ from meum_doctor.report import ConfigUsed, Report, build_report
 from meum_doctor.rule import Rule, Severity
 from meum_doctor.sources import RawStatus
 from meum_doctor.status import KNOWN_FIELDS, parse
+
+if TYPE_CHECKING:
+    from meum_doctor.saved import Timing
+    from meum_doctor.secrets import Secrets
 
 
 @dataclass(frozen=True)
@@ -81,8 +86,18 @@ def config_used(config: Config, rules: Sequence[Rule]) -> ConfigUsed | None:
     )
 
 
-def diagnose(raw: RawStatus, setup: Setup, *, secrets: Sequence[str] = ()) -> Report:
-    """Parse, evaluate and report one status. Raises BadResponse for a body that is no status."""
+def diagnose(
+    raw: RawStatus,
+    setup: Setup,
+    *,
+    secrets: Secrets | Sequence[str] | None = None,
+    timing: Timing | None = None,
+) -> Report:
+    """Parse, evaluate and report one status. Raises BadResponse for a body that is no status.
+
+    ``secrets`` are the run's: none of them survives into the report. ``timing`` (a saved
+    status's) says which moment to judge against instead of ``setup.now``, and why.
+    """
     status = parse(raw.body)
     if raw.source_type in ("file", "stdin") and not status.present & KNOWN_FIELDS:
         # A file is named by a person and may be anything JSON (a config, a credentials file
@@ -92,13 +107,14 @@ def diagnose(raw: RawStatus, setup: Setup, *, secrets: Sequence[str] = ()) -> Re
             f"{where} is not a Meum status: it has none of the status's fields "
             "(status, connected, site_url, …)"
         )
-    evaluation = evaluate(status, setup.rules, setup.config, setup.settings, setup.now)
+    now = timing.evaluated_at if timing else setup.now
+    evaluation = evaluate(status, setup.rules, setup.config, setup.settings, now)
     return build_report(
         raw,
         status,
         evaluation,
         setup.rules,
-        evaluated_at=setup.now,
+        evaluated_at=now,
         generated_at=datetime.now(UTC),
         policy_as_of=setup.config.policy.as_of,
         fail_on=setup.fail_on,
@@ -106,4 +122,5 @@ def diagnose(raw: RawStatus, setup: Setup, *, secrets: Sequence[str] = ()) -> Re
         secrets=secrets,
         verbose=setup.verbose,
         config=setup.config_used,
+        timing=timing,
     )

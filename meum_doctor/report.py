@@ -5,7 +5,9 @@ priority order (severity, then category, then rule ID), the verdict, counts per 
 rule failures, the redacted status with its parse problems, and the metadata an escalation
 needs to trust and re-run it (tool version, rule set, policy date, times, source, and the
 SHA-256 fingerprint of the body as received). Redaction happens here, on the data, before
-any renderer sees it. Renderers decide nothing: every choice is made here.
+any renderer sees it: every secret of the run (the API key, however the API echoed it) is
+removed from every string of the finished report, and ``--redact`` hides the store's
+identity. Renderers decide nothing: every choice is made here.
 """
 
 from __future__ import annotations
@@ -15,14 +17,18 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meum_doctor import __version__
 from meum_doctor.engine import Evaluation, RuleFinding
 from meum_doctor.redact import Redactor
 from meum_doctor.rule import Link, Rule, Severity
+from meum_doctor.secrets import Secrets, url_without_query
 from meum_doctor.sources import RawStatus
 from meum_doctor.status import ParseProblem, Status
+
+if TYPE_CHECKING:
+    from meum_doctor.saved import Timing
 
 SCHEMA_VERSION = 1
 #: Caps on the texts of a finding, so a hostile or broken API cannot make a report enormous
@@ -131,6 +137,27 @@ class Report:
     parse_problems_omitted: int = 0
     #: Show the raw status compact (one line) rather than indented: it is large.
     raw_compact: bool = False
+    #: How ``evaluated_at`` was chosen: ``clock``, ``option`` (--now) or ``fetched_at`` (the
+    #: fetch time a saved status's meta file gives).
+    time_basis: str = "clock"
+    #: The sentence every format shows about the moment judged against (saved statuses).
+    time_note: str | None = None
+    #: When the status was fetched from the API, when known.
+    fetched_at: datetime | None = None
+    #: For a saved status with a meta file: where it was originally fetched from.
+    origin: str | None = None
+
+    @property
+    def provenance(self) -> str | None:
+        """Where and when a saved status was fetched, in words; None when not known."""
+        if self.source_type not in ("file", "stdin") or not (self.origin or self.fetched_at):
+            return None
+        parts = ["fetched"]
+        if self.origin:
+            parts.append(f"from {self.origin}")
+        if self.fetched_at:
+            parts.append(f"at {self.fetched_at.strftime('%Y-%m-%dT%H:%M:%SZ')}")
+        return " ".join(parts)
 
     @property
     def verdict_text(self) -> str:
@@ -216,17 +243,19 @@ def build_report(
     policy_as_of: date,
     fail_on: Severity | None,
     redact: bool,
-    secrets: Iterable[str] = (),
+    secrets: Secrets | Iterable[str] | None = None,
     verbose: bool = False,
     config: ConfigUsed | None = None,
+    timing: Timing | None = None,
 ) -> Report:
-    """The report of one status: prioritized, counted, redacted."""
-    # Rules never see the key, so it can only reach the report through the body itself:
-    # look for it there once, rather than searching every string of every report for it.
-    # A body with \u escapes could spell the key without containing its bytes: keep all.
-    escaped = b"\\u" in raw.body
-    present = [s for s in secrets if s and (escaped or s.encode("utf-8") in raw.body)]
-    redactor = Redactor.for_status(status, identity=redact, secrets=present)
+    """The report of one status: prioritized, counted, redacted, without any secret.
+
+    ``secrets`` is the run's :class:`~meum_doctor.secrets.Secrets` (plain strings are
+    accepted too, and made into one).
+    """
+    if secrets is not None and not isinstance(secrets, Secrets):
+        secrets = Secrets(secrets)
+    redactor = Redactor.for_status(status, identity=redact)
     budget = _Budget()
     findings = tuple(
         ReportFinding(
@@ -263,13 +292,17 @@ def build_report(
     site = status.site_url or (
         status.raw.get("site_url") if isinstance(status.raw.get("site_url"), str) else None
     )
-    return Report(
+    # A URL's query may carry a token (a redirect to ...?k=<key>): never shown.
+    location = url_without_query(raw.location) if raw.source_type == "api" else raw.location
+    request_id = raw.request_id or (timing.request_id if timing else None)
+    live = raw.source_type in ("api", "demo")
+    report = Report(
         tool_version=__version__,
         generated_at=generated_at,
         evaluated_at=evaluated_at,
         source_type=raw.source_type,
-        source_location=redactor.text(raw.location),
-        request_id=raw.request_id,
+        source_location=redactor.text(location),
+        request_id=redactor.text(request_id) if request_id else None,
         fingerprint=fingerprint(raw.body),
         verdict=verdict_of(f.severity for f in findings),
         counts=counts,
@@ -298,7 +331,15 @@ def build_report(
         hidden_below=Severity.INFO if verbose else Severity.LOW,
         config=config,
         raw_compact=is_large(shown),
+        time_basis=timing.basis if timing else "clock",
+        time_note=timing.note if timing else None,
+        fetched_at=timing.fetched_at if timing else raw.fetched_at if live else None,
+        origin=redactor.text(timing.origin) if timing and timing.origin else None,
     )
+    # Last, on the finished data: every string any renderer can show (titles, evidence,
+    # request id, source, errors, the raw status) loses every secret of the run, in any
+    # form it was echoed in. Rules never see a key, but the API may send one back.
+    return secrets.scrub_data(report) if secrets else report
 
 
 def is_large(data: Any) -> bool:

@@ -22,9 +22,15 @@ The object is created once per run by the front end and handed down; nothing her
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
+from enum import Enum
 from typing import Any
+
+#: What ``--save-status`` writes where a secret of the run was: fixed, ASCII, and safe
+#: inside a JSON string and a URL, so the saved body stays a valid status.
+REMOVED_MARKER = b"[secret-removed-by-meum-doctor]"
 
 #: The public prefixes of Meum keys: the only part of a key that may ever be shown.
 PUBLIC_PREFIXES = ("sk_live_", "sk_test_")
@@ -108,6 +114,66 @@ def _variants(secret: str) -> set[str]:
     return {form for form in forms if len(form) >= MIN_LENGTH}
 
 
+def url_without_query(url: str) -> str:
+    """``url`` for a message: without its query, fragment and user info.
+
+    Query strings carry tokens (a redirect to ``...?k=<key>``), user info carries passwords;
+    neither ever helps the reader of a message or report.
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        # Not a URL that can be taken apart: cut at the first "?" or "#" all the same.
+        return re.split(r"[?#]", url, maxsplit=1)[0]
+    if not parts.scheme or not parts.netloc:
+        return re.split(r"[?#]", url, maxsplit=1)[0]
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc += f":{port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _byte_form(secret: str) -> bytes:
+    """A bytes pattern for ``secret`` with each character as written or escaped in any way
+    JSON or a URL may spell it (``\\u0041``, ``\\/``, ``%41``), mixed freely."""
+    import json
+
+    pieces = []
+    for char in secret:
+        forms = []
+        short = json.dumps(char)[1:-1]
+        if short != char:
+            forms.append(re.escape(short.encode("ascii", "backslashreplace")))
+        if char == "/":
+            forms.append(rb"\\/")  # PHP's json_encode writes / as \/
+        code = ord(char)
+        if code <= 0xFFFF:
+            forms.append(rb"\\u" + _hex(f"{code:04x}"))
+        else:  # JSON spells it as a surrogate pair
+            high, low = 0xD800 + ((code - 0x10000) >> 10), 0xDC00 + ((code - 0x10000) & 0x3FF)
+            forms.append(rb"\\u" + _hex(f"{high:04x}") + rb"\\u" + _hex(f"{low:04x}"))
+        forms.append(b"".join(b"%" + _hex(f"{byte:02x}") for byte in char.encode("utf-8")))
+        if char == " ":
+            forms.append(rb"\+")
+        # The character as written comes last, so an escape is taken whole; a backslash that
+        # starts a JSON escape is never taken alone (that would break the string it is in).
+        literal = re.escape(char.encode("utf-8"))
+        forms.append(literal + rb'(?![\\"/bfnrtu])' if char == "\\" else literal)
+        pieces.append(b"(?:" + b"|".join(forms) + b")")
+    return b"".join(pieces)
+
+
+def _hex(digits: str) -> bytes:
+    """A bytes pattern for hexadecimal ``digits`` in either case."""
+    return b"".join(
+        f"[{d.lower()}{d.upper()}]".encode() if d.isalpha() else d.encode() for d in digits
+    )
+
+
 class Secrets:
     """The secrets of one run: add them as they become known, scrub any text with them."""
 
@@ -117,6 +183,7 @@ class Secrets:
         self._pattern: re.Pattern[str] | None = None
         #: anchor -> the forms it is a window of; None while there are at most SMALL forms.
         self._anchors: dict[str, list[str]] | None = None
+        self._bytes_pattern: re.Pattern[bytes] | None = None
         self._dirty = False
         self.extend(values)
 
@@ -130,6 +197,7 @@ class Secrets:
             # A form shared by two secrets keeps the first hint: both hide the same text.
             self._replacement.setdefault(form, hint)
         self._dirty = True
+        self._bytes_pattern = None
 
     def extend(self, values: Iterable[str | None]) -> None:
         for value in values:
@@ -152,6 +220,7 @@ class Secrets:
         self._values.clear()
         self._replacement.clear()
         self._pattern, self._anchors, self._dirty = None, None, False
+        self._bytes_pattern = None
 
     def _compiled(self) -> re.Pattern[str] | None:
         """The pattern of every form while there are few; else the anchors (module docstring)."""
@@ -186,13 +255,69 @@ class Secrets:
         return 0 if pattern is None else sum(1 for _ in pattern.finditer(text))
 
     def scrub_data(self, value: Any) -> Any:
-        """``value`` (JSON-like data) with every string, keys included, scrubbed."""
+        """``value`` with every string in it scrubbed: JSON-like data (keys included), tuples
+        and frozen dataclasses (a report, a batch row) are rebuilt, anything else kept.
+
+        This is how a secret leaves the *data*, before any renderer formats it: what a
+        renderer escapes (HTML entities, Markdown backslashes) a scrub of its output could
+        no longer recognise.
+        """
         if not self._values:
+            return value
+        return self._scrub_any(value)
+
+    def _scrub_any(self, value: Any) -> Any:
+        if isinstance(value, Enum):  # a str-valued enum is a label, not a secret's carrier
             return value
         if isinstance(value, str):
             return self.scrub(value)
         if isinstance(value, dict):
-            return {self.scrub(str(k)): self.scrub_data(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [self.scrub_data(v) for v in value]
+            return {self._scrub_any(k): self._scrub_any(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._scrub_any(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(self._scrub_any(v) for v in value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            changes = {
+                f.name: self._scrub_any(getattr(value, f.name))
+                for f in dataclasses.fields(value)
+                if f.init
+            }
+            return dataclasses.replace(value, **changes)
         return value
+
+    def scrub_chunks(self, chunks: Iterable[str]) -> Iterator[str]:
+        """``chunks`` of one text, scrubbed as if whole: a secret split across two chunks
+        is still found.
+
+        Text is passed on up to its last line break: no form of a secret spans one (keys
+        hold no whitespace, a keys file's lines are split at line breaks), so what comes
+        before it is complete. This works the same whether the secrets are matched with one
+        pattern or through anchors (many keys), and keeps memory at one line.
+        """
+        if not self._values:
+            yield from chunks
+            return
+        if any("\n" in form for form in self._replacement):
+            # A secret with a line break (never a key): scrub the text whole.
+            yield self.scrub("".join(chunks))
+            return
+        pending = ""
+        for chunk in chunks:
+            pending += chunk
+            cut = pending.rfind("\n") + 1
+            if cut:
+                yield self.scrub(pending[:cut])
+                pending = pending[cut:]
+        if pending:
+            yield self.scrub(pending)
+
+    def remove_from_bytes(self, body: bytes, marker: bytes = REMOVED_MARKER) -> tuple[bytes, int]:
+        """``body`` with every secret, however JSON or a URL escapes it, replaced by
+        ``marker``; every other byte as received. Returns the new body and the count."""
+        if not self._values:
+            return body, 0
+        if self._bytes_pattern is None:
+            forms = sorted((_byte_form(s) for s in self._values), key=len, reverse=True)
+            self._bytes_pattern = re.compile(b"|".join(forms))
+        return self._bytes_pattern.subn(marker, body)

@@ -38,7 +38,8 @@ def test_input_from_stdin(run: Any) -> None:
     result = run(["check", "--input", "-", "--now", NOW, "-f", "json"],
                  stdin=example_bytes("degraded"))
     report = json.loads(result.out)
-    assert report["source"] == {"type": "stdin", "location": "-", "request_id": None}
+    assert report["source"] == {"type": "stdin", "location": "-", "request_id": None,
+                                "fetched_at": None, "origin": None}
     assert report["verdict"] == "attention"
     assert result.code == 1
 

@@ -30,6 +30,8 @@ from faultserver import (
 )
 
 HEALTHY = example_bytes("healthy")
+STATUS = "/v1/integration/woocommerce/status"
+ECHO = json.dumps(SECRET_KEY)[1:-1].replace("/", "\\/").encode()
 ERROR_500 = {"error": {"type": "api_error", "code": "INTERNAL_ERROR", "message": "Something broke"}}
 
 
@@ -45,6 +47,8 @@ class Case:
     min_seconds: float = 0.0
     timeout: float = 1.0
     extra: list[str] = field(default_factory=list)
+    #: The server sends the key back: only the scrubbers keep it out of --debug's HTTP log.
+    echoes: bool = False
 
 
 def nested(levels: int) -> bytes:
@@ -96,6 +100,12 @@ CASES = [
          "did not answer within 0.5 s", requests=3, timeout=0.5, max_seconds=3 * 0.5 + 2),
     Case("garbage instead of HTTP", always(b"SSH-2.0-OpenSSH_9.0\r\n\r\n"), 3,
          "did not answer in HTTP", requests=1),
+    # The key sent back, PHP-style (/ as \/), in the body, a request id and a redirect's query.
+    Case("key echoed everywhere", in_turn(
+        [response(302, headers={"Location": f"{STATUS}?k={SECRET_KEY}"})],
+        [response(200, HEALTHY.replace(b'"issues": [', b'"issues": ["' + ECHO + b'"', 1)
+                  .replace(b'"health_status"', b'"echo": "' + ECHO + b'", "health_status"', 1),
+                  headers={"Request-Id": SECRET_KEY})]), 0, requests=2, echoes=True),
 ]
 
 # Content codings: one layer of gzip or deflate only, decoded a bounded step at a time.
@@ -184,7 +194,7 @@ def test_redirect_to_another_host_does_not_take_the_key(run: Any, tmp_path: Path
     result.assert_no_secret()
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+@pytest.mark.parametrize("case", [c for c in CASES if not c.echoes], ids=lambda c: c.name)
 def test_fault_with_debug_never_shows_the_key_even_unscrubbed(
     run: Any, case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -200,6 +210,19 @@ def test_fault_with_debug_never_shows_the_key_even_unscrubbed(
         for written in tmp_path.iterdir():
             if written.is_file():
                 assert SECRET_TAIL.encode() not in written.read_bytes(), written.name
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
+def test_an_echoed_key_stays_out_of_debug_output_and_every_file(
+    run: Any, tmp_path: Path, fmt: str
+) -> None:
+    case = next(c for c in CASES if c.echoes)
+    out = tmp_path / f"report.{fmt}"
+    result, _, _ = run_case(run, case, tmp_path, "--debug", "-v", "-f", fmt, "-o", str(out))
+    assert result.code == case.code
+    result.assert_no_secret()
+    for written in tmp_path.iterdir():
+        assert b"9f8e7d6c5b4a3210" not in written.read_bytes(), written.name
 
 
 def test_verbose_shows_only_the_key_prefix(run: Any, tmp_path: Path) -> None:

@@ -209,3 +209,50 @@ def test_visible_leaves_nothing_invisible(text: str) -> None:
     shown = visible(text)
     assert not any(is_unsafe_char(c) for c in shown)
     shown.encode("utf-8")
+
+
+# A key the API echoes back: removed however it is written, wherever it lands --------------
+
+key_alphabet = st.characters(min_codepoint=0x21, max_codepoint=0x7E)  # what check_key accepts
+# A fixed run inside each key keeps it distinct from the report's own words ("schema_v").
+echoed_keys = st.builds(lambda p, a, b: f"{p}{a}Zq7{b}", st.sampled_from(["sk_live_", "sk_test_", ""]),
+                        st.text(key_alphabet, min_size=3, max_size=15),
+                        st.text(key_alphabet, max_size=15))
+
+
+@FUZZ
+@given(echoed_keys, st.lists(any_text, max_size=3), st.booleans(), st.booleans(),
+       st.lists(st.integers(0, 400), max_size=6))
+def test_an_echoed_key_is_removed_from_the_report_and_the_saved_body(
+    key: str, texts: list[str], ascii_only: bool, php_slashes: bool, cuts: list[int]
+) -> None:
+    from meum_doctor.secrets import Secrets
+
+    secrets = Secrets([key])
+    status = {"issues": [*texts, f"key {key}", key], "site_url": f"https://x.example/?k={key}",
+              "integration_id": key}
+    text = json.dumps(status, ensure_ascii=ascii_only)
+    # backslashreplace: a lone surrogate goes out as JSON's \udxxx, as an API would send it.
+    body = (text.replace("/", "\\/") if php_slashes else text).encode("utf-8", "backslashreplace")
+
+    # Saved: every echo replaced by the marker, whatever escaping the API chose.
+    cleaned, removed = secrets.remove_from_bytes(body)
+    assert removed >= 3
+    saved = json.dumps(json.loads(cleaned), ensure_ascii=False)
+    assert key not in saved.replace("[secret-removed-by-meum-doctor]", "")
+
+    # Reported: no decoded string of the report holds it, in any format.
+    parsed = parse(body)
+    evaluation = evaluate(parsed, RULES, CONFIG, SETTINGS, NOW)
+    raw = RawStatus(body, "api", f"https://api.example/status?k={key}", NOW, request_id=key)
+    report = build_report(raw, parsed, evaluation, RULES, evaluated_at=NOW, generated_at=NOW,
+                          policy_as_of=CONFIG.policy.as_of, fail_on=CONFIG.fail_on,
+                          redact=False, secrets=secrets, verbose=True)
+    for fmt in ("text", "json"):
+        output = render(report, fmt)
+        decoded = json.dumps(json.loads(output), ensure_ascii=False) if fmt == "json" else output
+        assert key not in decoded, fmt
+        # The last pass over what is written agrees with one pass over the whole text.
+        bounds = [0, *sorted(cuts)]
+        pieces = [output[a:b] for a, b in zip(bounds, [*bounds[1:], None], strict=True)]
+        assert "".join(secrets.scrub_chunks(pieces)) == secrets.scrub(output)

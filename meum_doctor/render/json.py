@@ -23,7 +23,11 @@ def report_dict(report: Report) -> dict[str, Any]:
             "type": report.source_type,
             "location": report.source_location,
             "request_id": report.request_id,
+            "fetched_at": timestamp(report.fetched_at) if report.fetched_at else None,
+            "origin": report.origin,
         },
+        # Which moment the status was judged against, and why (a saved status's is said).
+        "evaluation_time": {"basis": report.time_basis, "note": report.time_note},
         "fingerprint": report.fingerprint,
         "verdict": report.verdict,
         "counts": dict(report.counts),

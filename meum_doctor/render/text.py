@@ -38,10 +38,13 @@ def render_text(report: Report, *, color: bool = False) -> str:
     lines = [
         f"{paint(style, report.verdict.upper())}: {report.verdict_text} ({counts})",
         f"Store: {clean_line(report.site_url or 'unknown site')}",
-        f"Source: {clean_line(source_text(report.source_type, report.source_location))}",
+        f"Source: {clean_line(source_text(report.source_type, report.source_location))}"
+        + (f" ({clean_line(report.provenance)})" if report.provenance else ""),
         f"Evaluated at {timestamp(report.evaluated_at)} by meum-doctor {report.tool_version} "
         f"(version policy as of {report.policy_as_of.isoformat()})",
     ]
+    if report.time_note:
+        lines.append(f"Note: {clean_line(report.time_note)}")
     shown = report.shown_findings
     if not shown:
         lines += ["", paint("healthy", "No problems found.")]
