@@ -285,8 +285,8 @@ def check(
         for error in report.rule_errors:
             click.echo(_scrub(error.traceback), err=True)
     _write(render(report, run.fmt, color=run.color), run.output)
-    if report.fails:
-        sys.exit(ExitCode.FOUND_PROBLEMS)
+    if report.exit_code != ExitCode.OK:
+        sys.exit(report.exit_code)
 
 
 def _choose_source(api_key: str | None, input_path: str | None, demo: str | None) -> str | None:
@@ -489,6 +489,8 @@ def batch(
         sys.exit(ExitCode.FOUND_PROBLEMS)
     if summary.failures:
         sys.exit(ExitCode.NO_STATUS)
+    if summary.incomplete:
+        sys.exit(ExitCode.INCOMPLETE)
 
 
 def _prepare_output_dir(output_dir: str | None) -> Any:

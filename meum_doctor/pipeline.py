@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from meum_doctor.config import Config, RuleSettings, find_config_path, load_config, rule_settings
 from meum_doctor.engine import discover, evaluate, select
+from meum_doctor.errors import UsageError
 from meum_doctor.report import Report, build_report
 from meum_doctor.rule import Rule, Severity
 from meum_doctor.sources import RawStatus
@@ -31,6 +32,8 @@ class Setup:
     fail_on: Severity | None
     redact: bool = False
     verbose: bool = False
+    #: Every rule loaded, selected or not: a report says how many of them ran.
+    available: tuple[Rule, ...] = ()
 
 
 def prepare(
@@ -50,11 +53,31 @@ def prepare(
     settings = rule_settings(config, rules)
     # As in ruff: --select replaces the configured selection, --ignore adds to it.
     chosen = select(rules, list(selected) or list(config.select), [*config.ignore, *ignored])
+    if not chosen:
+        raise UsageError(
+            f"no rule left to run after {_selection_text(config, selected, ignored)}; "
+            "`meum-doctor rules` lists the IDs"
+        )
     if fail_on is None:
         threshold = config.fail_on
     else:
         threshold = None if fail_on == "never" else Severity.parse(fail_on)
-    return Setup(config, tuple(chosen), settings, now, threshold, redact, verbose)
+    return Setup(config, tuple(chosen), settings, now, threshold, redact, verbose, tuple(rules))
+
+
+def _selection_text(config: Config, selected: Sequence[str], ignored: Sequence[str]) -> str:
+    """The selectors in force and where each came from, for a selection that left nothing."""
+    where = f"configuration file {config.path}" if config.path else "the configuration"
+    parts = []
+    if selected:
+        parts.append(f"--select {' '.join(selected)} (command line)")
+    elif config.select:
+        parts.append(f"select = {list(config.select)} ({where})")
+    if config.ignore:
+        parts.append(f"ignore = {list(config.ignore)} ({where})")
+    if ignored:
+        parts.append(f"--ignore {' '.join(ignored)} (command line)")
+    return " and ".join(parts)
 
 
 def diagnose(raw: RawStatus, setup: Setup, *, secrets: Sequence[str] = ()) -> Report:
@@ -73,4 +96,5 @@ def diagnose(raw: RawStatus, setup: Setup, *, secrets: Sequence[str] = ()) -> Re
         redact=setup.redact,
         secrets=secrets,
         verbose=setup.verbose,
+        available=setup.available,
     )

@@ -68,6 +68,7 @@ def _store(store: StoreResult) -> dict[str, Any]:
             {"rule": top.rule, "severity": top.severity, "title": top.title} if top else None
         ),
         "fails": store.fails,
+        "failed_rules": list(store.failed_rules),
     }
 
 
@@ -99,7 +100,7 @@ def _text(summary: BatchSummary, *, color: bool) -> Iterator[str]:
     def paint(code: str, text: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
-    styles = {"critical": "1;31", "attention": "1;33", "healthy": "1;32"}
+    styles = {"critical": "1;31", "attention": "1;33", "incomplete": "1;35", "healthy": "1;32"}
     verdicts = ", ".join(f"{n} {v}" for v, n in summary.verdicts.items())
     yield f"{summary.total} stores: {verdicts}, {len(summary.failures)} could not be checked\n"
     yield (
@@ -111,8 +112,10 @@ def _text(summary: BatchSummary, *, color: bool) -> Iterator[str]:
         verdict = store.verdict or "?"
         counts = ", ".join(f"{n} {name}" for name, n in store.counts.items() if n)
         top = f"  {store.top.rule} {clean_line(store.top.title)}" if store.top else ""
+        if store.failed_rules:
+            top += f"  (failed to run: {', '.join(store.failed_rules)})"
         yield (
-            f"{paint(styles.get(verdict, '0'), f'{verdict.upper():<9}')} "
+            f"{paint(styles.get(verdict, '0'), f'{verdict.upper():<10}')} "
             f"{clean_line(store.label):<{width}}  {counts or 'no findings'}{top}\n"
         )
     if summary.failures:
