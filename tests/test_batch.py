@@ -39,7 +39,7 @@ def test_folder_of_status_files(run: Any) -> None:
     assert labels[:2] == ["disconnected", "malformed"]  # critical first
     assert labels[-1] == "healthy"
     assert summary["totals"] == {"stores": 7, "checked": 7, "not_checked": 0, "critical": 2,
-                                 "attention": 4, "healthy": 1}
+                                 "attention": 4, "incomplete": 0, "healthy": 1}
     assert {"rule": "MD202", "name": "woocommerce-outdated", "stores": 4} in summary["rules"]
     assert summary["rules"][0]["stores"] >= summary["rules"][-1]["stores"]
 
