@@ -101,7 +101,10 @@ def _text(summary: BatchSummary, *, color: bool) -> Iterator[str]:
         return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
     styles = {"critical": "1;31", "attention": "1;33", "incomplete": "1;35", "healthy": "1;32"}
-    verdicts = ", ".join(f"{n} {v}" for v, n in summary.verdicts.items())
+    # "incomplete" is rare (a rule failed): named only when some store has it.
+    verdicts = ", ".join(
+        f"{n} {v}" for v, n in summary.verdicts.items() if n or v != "incomplete"
+    )
     yield f"{summary.total} stores: {verdicts}, {len(summary.failures)} could not be checked\n"
     yield (
         f"Evaluated at {timestamp(summary.evaluated_at)} by meum-doctor {summary.tool_version} "
