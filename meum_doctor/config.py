@@ -20,6 +20,7 @@ Per-rule tables are checked against the rules actually loaded (:func:`rule_setti
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import tomllib
@@ -179,7 +180,7 @@ class _Checker:
             groups.setdefault((match["kind"], match["unit"]), []).append((level, name, value))
         for (kind, _unit), items in groups.items():
             items.sort()
-            for (_, low_name, low), (_, high_name, high) in zip(items, items[1:], strict=False):
+            for (_, low_name, low), (_, high_name, high) in itertools.pairwise(items):
                 wrong = high < low if kind == "after" else high > low
                 if wrong:
                     relation = "below" if kind == "after" else "above"

@@ -102,7 +102,10 @@ def listing_text(
     widths = [max(_width(row[i]) for row in rows) for i in range(len(header) - 1)]
     lines = []
     for row in rows:
-        cells = [cell + " " * (width - _width(cell)) for cell, width in zip(row, widths)]
+        cells = [
+            cell + " " * (width - _width(cell))
+            for cell, width in zip(row[:-1], widths, strict=True)
+        ]
         lines.append("  ".join([*cells, row[-1]]).rstrip() + "\n")
     return "".join(lines)
 

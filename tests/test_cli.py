@@ -214,9 +214,11 @@ def test_demo_keeps_times_relative_to_now(run: Any) -> None:
 
 def test_rules_lists_every_builtin(run: Any) -> None:
     result = run(["rules"])
-    ids = [line.split()[0] for line in result.out.splitlines()]
+    header, *lines = result.out.splitlines()
+    ids = [line.split()[0] for line in lines]
     from meum_doctor.rules import RULES
 
+    assert header.split()[:2] == ["ID", "NAME"]
     assert ids == [r.id for r in RULES]
     assert "MD301  plugin-not-checking-in" in result.out
 

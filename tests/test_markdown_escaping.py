@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 from conftest import EXAMPLES, NOW
+from htmlcheck import parse_html
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from htmlcheck import parse_html
 from markdown_it import MarkdownIt
 
 from meum_doctor.render.templating import md_code, md_escape, md_link
