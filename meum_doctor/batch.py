@@ -41,7 +41,7 @@ from meum_doctor.sources import RawStatus, file_kind, read_file
 from meum_doctor.text import clean_line
 
 log = logging.getLogger("meum_doctor.batch")
-VERDICT_ORDER = {"critical": 0, "attention": 1, "healthy": 2}
+VERDICT_ORDER = {"critical": 0, "attention": 1, "incomplete": 2, "healthy": 3}
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,8 @@ class StoreResult:
     #: The ID of each rule that fired for the store, once.
     rules: tuple[str, ...] = ()
     fails: bool = False
+    #: The rules that failed to run for this store (its report is incomplete).
+    failed_rules: tuple[str, ...] = ()
     #: Why it could not be checked; None when it was.
     error: str | None = None
     #: The file its full report was written to (``--output-dir``), if any.
@@ -112,7 +114,10 @@ class StoreResult:
         return dict(zip(SEVERITY_LABELS, self.severity_counts, strict=True))
 
     def sort_key(self) -> tuple[int, ...]:
-        return (VERDICT_ORDER.get(self.verdict or "", 3), *(-n for n in self.severity_counts))
+        return (
+            VERDICT_ORDER.get(self.verdict or "", len(VERDICT_ORDER)),
+            *(-n for n in self.severity_counts),
+        )
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,11 @@ class BatchSummary:
     @property
     def fails(self) -> bool:
         return any(store.fails for store in self.stores)
+
+    @property
+    def incomplete(self) -> bool:
+        """True when a rule failed to run for some store (whatever its verdict)."""
+        return any(store.failed_rules for store in self.stores)
 
 
 # Finding the stores ------------------------------------------------------------------------
@@ -596,6 +606,7 @@ def _finish(
         rules=tuple(dict.fromkeys(finding.rule for finding in report.findings)),
         fails=report.fails,
         report_file=target.report_file,
+        failed_rules=report.failed_rules,
     )
     on_store(result, report)
 

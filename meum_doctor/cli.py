@@ -33,11 +33,13 @@ BASE_URL_ENV = "MEUM_API_BASE_URL"
 
 EXIT_CODES_HELP = """\b
 Exit codes:
-  0  ran; nothing at or above the --fail-on severity
-  1  ran; found problems at or above the --fail-on severity
-  2  usage or configuration error (bad option, config key, rule plugin)
-  3  no status could be obtained or read (network, HTTP error, file, JSON)
-  4  internal error (a bug: please report it with the --debug output)
+  0    ran; nothing at or above the --fail-on severity
+  1    ran; found problems at or above the --fail-on severity
+  2    usage or configuration error (bad option, config key, rule plugin)
+  3    no status could be obtained or read (network, HTTP error, file, JSON)
+  4    internal error (a bug: please report it with the --debug output)
+  5    ran, but a rule failed to run: the report is incomplete (1 wins over 5)
+  130  interrupted (Ctrl-C)
 """
 
 #: Mirrors meum_doctor.config.FAIL_ON_CHOICES, which --help must not import to know.
@@ -306,8 +308,8 @@ def check(
         for error in report.rule_errors:
             click.echo(_inert(error.traceback), err=True)
     _write(render(report, run.fmt, color=run.color), run.output)
-    if report.fails:
-        sys.exit(ExitCode.FOUND_PROBLEMS)
+    if report.exit_code != ExitCode.OK:
+        sys.exit(report.exit_code)
 
 
 def _inputs(setup: Setup, *named: tuple[str, str | None]) -> list[tuple[str, str]]:
@@ -462,10 +464,10 @@ def _print_examples() -> None:
 @cli.command(
     context_settings=CONTEXT,
     epilog=EXIT_CODES_HELP.replace(
-        "  3  no status could be obtained",
-        "  3  a store could not be checked (and none failed --fail-on);\n"
-        "     no status could be obtained",
-    ),
+        "  3    no status could be obtained",
+        "  3    a store could not be checked (and none failed --fail-on);\n"
+        "       no status could be obtained",
+    ).replace("(1 wins over 5)", "for a store (1 and 3 win over 5)"),
 )
 @click.argument("paths", nargs=-1, metavar="[STATUS_FILE_OR_FOLDER]...")
 @click.option(
@@ -595,6 +597,8 @@ def batch(
         sys.exit(ExitCode.FOUND_PROBLEMS)
     if summary.failures:
         sys.exit(ExitCode.NO_STATUS)
+    if summary.incomplete:
+        sys.exit(ExitCode.INCOMPLETE)
 
 
 def _prepare_output_dir(output_dir: str | None) -> Any:
@@ -713,10 +717,10 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
             # `meum-doctor` alone: the help, as click 8.1 shows it (8.2 made it an error).
             click.echo(context.get_help())
             sys.exit(ExitCode.OK)
-        message = _inert(exc.format_message())
+        message = " ".join(_inert(exc.format_message()).split())
         if isinstance(exc, click.UsageError) and exc.ctx is not None:
-            click.echo(_scrub(exc.ctx.get_usage()), err=True)
-            click.echo(f"Try '{exc.ctx.command_path} --help' for help.", err=True)
+            # One line, as every other error: where to read the usage instead of printing it.
+            message += f" (see '{exc.ctx.command_path} --help')"
         click.echo(f"meum-doctor: error: {message}", err=True)
         sys.exit(ExitCode.USAGE)
     except click.exceptions.Abort:

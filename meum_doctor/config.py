@@ -26,6 +26,7 @@ Per-rule tables are checked against the rules actually loaded (:func:`rule_setti
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import stat
@@ -209,10 +210,67 @@ class _Checker:
             raise self.fail(key, f"{value!r} is not a valid version")
         return parsed
 
+    def one_class_each(
+        self, field_name: str, merged: Mapping[str, Any], given: Mapping[str, Any]
+    ) -> None:
+        """A value may be in one class of a field only: classification takes the first class
+        that lists it, so a second listing (``bad = ["ACTIVE"]`` while the bundled healthy list
+        has ACTIVE) would be ignored without a word."""
+        owner: dict[str, str] = {}
+        for cls in VALUE_CLASSES:
+            for item in merged.get(cls, ()):
+                value = item.strip().upper()
+                first = owner.setdefault(value, cls)
+                if first == cls:
+                    continue
+                # Name the class the user wrote; say when the other listing is a default.
+                mine, other = (cls, first) if cls in given else (first, cls)
+                origin = "" if other in given else " (a bundled default)"
+                raise self.fail(
+                    f"values.{field_name}.{mine}",
+                    f"{item.strip()!r} is also listed in values.{field_name}.{other}{origin}; "
+                    f"a value belongs to one class: set values.{field_name}.{other} without it",
+                )
+
+    def ordered_thresholds(
+        self, rule_id: str, options: Mapping[str, Any], given: Iterable[str]
+    ) -> None:
+        """Graded thresholds must keep their order: ``high_after_hours`` below
+        ``medium_after_hours`` would make the medium grade unreachable and contradict the
+        documentation. Options named ``<severity>_after_<unit>`` grow with the severity
+        (older is worse); ``<severity>_within_<unit>`` shrink with it (sooner is worse)."""
+        given = set(given)
+        groups: dict[tuple[str, str], list[tuple[Severity, str, float]]] = {}
+        for name, value in options.items():
+            match = _GRADED_OPTION.fullmatch(name)
+            if match is None or isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            level = Severity.parse(match["level"])
+            groups.setdefault((match["kind"], match["unit"]), []).append((level, name, value))
+        for (kind, _unit), items in groups.items():
+            items.sort()
+            for (_, low_name, low), (_, high_name, high) in itertools.pairwise(items):
+                wrong = high < low if kind == "after" else high > low
+                if wrong:
+                    relation = "below" if kind == "after" else "above"
+                    # Name the key the user wrote (the other may be a default).
+                    named = high_name if high_name in given or low_name not in given else low_name
+                    raise self.fail(
+                        f"rules.{rule_id}.{named}",
+                        f"{high_name} = {high} is {relation} {low_name} = {low}; the worse "
+                        "grade's threshold must not be "
+                        f"{'lower' if kind == 'after' else 'higher'} than the milder one's",
+                    )
+
     def severity(self, value: object, key: str, choices: tuple[str, ...]) -> str:
         if not isinstance(value, str) or value.strip().lower() not in choices:
             raise self.fail(key, f"must be one of {', '.join(choices)}, not {value!r}")
         return value.strip().lower()
+
+
+_GRADED_OPTION = re.compile(
+    r"(?P<level>critical|high|medium|low|info)_(?P<kind>after|within)_(?P<unit>\w+)"
+)
 
 
 def _kind(value: object) -> str:
@@ -242,6 +300,7 @@ def _build(defaults: dict[str, Any], user: dict[str, Any], path: str | None) -> 
         for cls, items in overrides.items():
             merged[cls] = check.string_list(items, f"values.{name}.{cls}")
             added.setdefault(name, {})[cls] = tuple(v.strip().upper() for v in merged[cls])
+        check.one_class_each(name, merged, overrides)
         values[name] = ValueClasses(
             **{
                 cls: frozenset(v.strip().upper() for v in merged.get(cls, ()))
@@ -328,6 +387,12 @@ def rule_settings(config: Config, rules: Iterable[Rule]) -> dict[str, RuleSettin
     """
     check = _Checker(config.path)
     by_id = {r.id: r for r in rules}
+    for key, selectors in (("select", config.select), ("ignore", config.ignore)):
+        for selector in selectors:
+            if not any(rule_id.startswith(selector) for rule_id in by_id):
+                raise check.fail(
+                    key, f"{selector!r} matches no rule (`meum-doctor rules` lists them)"
+                )
     for rule_id in config.rules:
         if rule_id not in by_id:
             raise check.fail(f"rules.{rule_id}", "no rule has this ID (see `meum-doctor rules`)")
@@ -347,6 +412,7 @@ def rule_settings(config: Config, rules: Iterable[Rule]) -> dict[str, RuleSettin
                 known = ", ".join(["severity", *rule.options])
                 raise check.fail(key, f"unknown option for {rule_id} (expected one of: {known})")
             options[name] = _option_value(value, rule.options[name], key, check)
+        check.ordered_thresholds(rule_id, options, table)
         settings[rule_id] = RuleSettings(severity=severity, options=options)
     return settings
 

@@ -36,6 +36,7 @@ from meum_doctor.rule import (
     Finding,
     Rule,
     Severity,
+    graded_severity,
 )
 from meum_doctor.status import Status
 
@@ -301,8 +302,7 @@ def evaluate(
             continue
         for item in produced:
             # Severity.INFO is 0, so "is not None", never "or".
-            severity = setting.severity if setting.severity is not None else item.severity
-            if severity is None:
-                severity = rule.severity
-            findings.append(RuleFinding(rule=rule, severity=Severity(severity), finding=item))
+            found = item.severity if item.severity is not None else rule.severity
+            severity = graded_severity(rule.severity, setting.severity, Severity(found))
+            findings.append(RuleFinding(rule=rule, severity=severity, finding=item))
     return Evaluation(findings=tuple(findings), failures=tuple(failures))

@@ -31,6 +31,8 @@ class ExitCode(IntEnum):
     USAGE = 2  #: usage or configuration error (click's own usage errors included)
     NO_STATUS = 3  #: no status could be obtained or read (network, HTTP, file, JSON)
     INTERNAL = 4  #: a bug in meum-doctor (or a rule plugin outside its rules)
+    #: ran, but a rule failed, so the report is incomplete (1 wins over 5, and 5 over 0)
+    INCOMPLETE = 5
     INTERRUPTED = 130  #: Ctrl-C, as shells report a SIGINT
 
 

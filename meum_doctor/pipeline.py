@@ -39,6 +39,8 @@ class Setup:
     verbose: bool = False
     #: The configuration file in force, as every report records it; None for the defaults.
     config_used: ConfigUsed | None = None
+    #: Every rule loaded, selected or not: a report says how many of them ran.
+    available: tuple[Rule, ...] = ()
 
 
 def prepare(
@@ -58,13 +60,41 @@ def prepare(
     settings = rule_settings(config, rules)
     # As in ruff: --select replaces the configured selection, --ignore adds to it.
     chosen = select(rules, list(selected) or list(config.select), [*config.ignore, *ignored])
+    if not chosen:
+        raise UsageError(
+            f"no rule left to run after {_selection_text(config, selected, ignored)}; "
+            "`meum-doctor rules` lists the IDs"
+        )
     if fail_on is None:
         threshold = config.fail_on
     else:
         threshold = None if fail_on == "never" else Severity.parse(fail_on)
     return Setup(
-        config, tuple(chosen), settings, now, threshold, redact, verbose, config_used(config, rules)
+        config,
+        tuple(chosen),
+        settings,
+        now,
+        threshold,
+        redact,
+        verbose,
+        config_used(config, rules),
+        tuple(rules),
     )
+
+
+def _selection_text(config: Config, selected: Sequence[str], ignored: Sequence[str]) -> str:
+    """The selectors in force and where each came from, for a selection that left nothing."""
+    where = f"configuration file {config.path}" if config.path else "the configuration"
+    parts = []
+    if selected:
+        parts.append(f"--select {' '.join(selected)} (command line)")
+    elif config.select:
+        parts.append(f"select = {list(config.select)} ({where})")
+    if config.ignore:
+        parts.append(f"ignore = {list(config.ignore)} ({where})")
+    if ignored:
+        parts.append(f"--ignore {' '.join(ignored)} (command line)")
+    return " and ".join(parts)
 
 
 def config_used(config: Config, rules: Sequence[Rule]) -> ConfigUsed | None:
@@ -123,4 +153,5 @@ def diagnose(
         verbose=setup.verbose,
         config=setup.config_used,
         timing=timing,
+        available=setup.available,
     )

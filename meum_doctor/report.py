@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from meum_doctor import __version__
 from meum_doctor.engine import Evaluation, RuleFinding
+from meum_doctor.errors import ExitCode
 from meum_doctor.redact import Redactor
 from meum_doctor.rule import Link, Rule, Severity
 from meum_doctor.secrets import Secrets, url_without_query
@@ -60,6 +61,9 @@ VERDICT_TEXT = {
     "critical": "payments are blocked or at risk now",
     "attention": "problems need attention",
     "healthy": "no problems that need attention",
+    # Replaces only "healthy": a rule that failed may have hidden a problem, so a run with a
+    # failure never says all is well; problems found by the other rules still lead.
+    "incomplete": "no problems found by the rules that ran, but some rules failed to run",
 }
 
 
@@ -158,6 +162,58 @@ class Report:
         if self.fetched_at:
             parts.append(f"at {self.fetched_at.strftime('%Y-%m-%dT%H:%M:%SZ')}")
         return " ".join(parts)
+    #: Every rule loaded, selected or not (``rules`` are the ones selected to run).
+    available: tuple[RuleInfo, ...] = ()
+
+    @property
+    def not_selected(self) -> tuple[str, ...]:
+        """IDs of the loaded rules that --select/--ignore (or the configuration) left out."""
+        chosen = {r.id for r in self.rules}
+        return tuple(r.id for r in self.available if r.id not in chosen)
+
+    @property
+    def failed_rules(self) -> tuple[str, ...]:
+        """IDs of the rules that failed to run, once each."""
+        return tuple(dict.fromkeys(e.rule for e in self.rule_errors))
+
+    @property
+    def rules_available(self) -> int:
+        return len(self.available) or len(self.rules)
+
+    @property
+    def rules_evaluated(self) -> int:
+        """How many rules ran to the end: selected, and did not fail."""
+        return len(self.rules) - len(self.failed_rules)
+
+    @property
+    def complete(self) -> bool:
+        """True when every loaded rule ran: nothing left out, nothing failed."""
+        return not self.failed_rules and not self.not_selected
+
+    @property
+    def coverage_text(self) -> str:
+        """What was checked, in words: "all 25 rules ran" or "7 of 25 rules ran (...)"."""
+        if self.complete:
+            return f"all {self.rules_available} rules ran"
+        details = []
+        if self.not_selected:
+            details.append(
+                f"{len(self.not_selected)} not selected: {', '.join(self.not_selected)}"
+            )
+        if self.failed_rules:
+            details.append(f"{len(self.failed_rules)} failed: {', '.join(self.failed_rules)}")
+        return (
+            f"{self.rules_evaluated} of {self.rules_available} rules ran ({'; '.join(details)})"
+        )
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a finding reaches --fail-on, else 5 when a rule failed, else 0."""
+        if self.fails:
+            return ExitCode.FOUND_PROBLEMS
+        if self.rule_errors:
+            return ExitCode.INCOMPLETE
+        return ExitCode.OK
 
     @property
     def verdict_text(self) -> str:
@@ -220,10 +276,12 @@ def fingerprint(body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
-def verdict_of(severities: Iterable[Severity]) -> str:
+def verdict_of(severities: Iterable[Severity], *, incomplete: bool = False) -> str:
+    """critical, attention or healthy by the worst finding; incomplete instead of healthy
+    when a rule failed to run."""
     worst = max(severities, default=None)
     if worst is None or worst < Severity.MEDIUM:
-        return "healthy"
+        return "incomplete" if incomplete else "healthy"
     return "critical" if worst == Severity.CRITICAL else "attention"
 
 
@@ -247,6 +305,7 @@ def build_report(
     verbose: bool = False,
     config: ConfigUsed | None = None,
     timing: Timing | None = None,
+    available: Sequence[Rule] = (),
 ) -> Report:
     """The report of one status: prioritized, counted, redacted, without any secret.
 
@@ -304,7 +363,7 @@ def build_report(
         source_location=redactor.text(location),
         request_id=redactor.text(request_id) if request_id else None,
         fingerprint=fingerprint(raw.body),
-        verdict=verdict_of(f.severity for f in findings),
+        verdict=verdict_of((f.severity for f in findings), incomplete=bool(evaluation.failures)),
         counts=counts,
         findings=findings,
         rule_errors=tuple(
@@ -335,6 +394,7 @@ def build_report(
         time_note=timing.note if timing else None,
         fetched_at=timing.fetched_at if timing else raw.fetched_at if live else None,
         origin=redactor.text(timing.origin) if timing and timing.origin else None,
+        available=tuple(RuleInfo(r.id, r.name, r.origin) for r in available),
     )
     # Last, on the finished data: every string any renderer can show (titles, evidence,
     # request id, source, errors, the raw status) loses every secret of the run, in any

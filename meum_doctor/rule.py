@@ -54,6 +54,22 @@ class Severity(IntEnum):
             raise ValueError(f"{text!r} is not a severity (choose from {choices})") from None
 
 
+def graded_severity(default: Severity, override: Severity | None, found: Severity) -> Severity:
+    """The severity in force for a finding of severity ``found`` from a rule whose default
+    (top) severity is ``default``, when the configuration sets ``override`` (or None).
+
+    Many rules grade their findings (MD301: medium after a day, high after three). An override
+    sets the rule's top level; a lower grade keeps its distance below the top, so the grades
+    stay distinct instead of all becoming the override, and never drops below info. A
+    finding at or above the default (a rule may exceed it) takes the override itself.
+    """
+    if override is None:
+        return found
+    if found >= default:
+        return override
+    return Severity(max(Severity.INFO, override - (default - found)))
+
+
 class Category(IntEnum):
     """What part of the integration a rule looks at; the order is the priority order."""
 

@@ -11,22 +11,103 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from meum_doctor.config import Config, RuleSettings
-from meum_doctor.rule import Rule
+from meum_doctor.rule import Rule, Severity, graded_severity
+
+
+class _Levels:
+    """``{level.medium}`` in a docstring: the severity in force for the rule's medium grade,
+    which a severity override moves along with the top level (see graded_severity)."""
+
+    def __init__(self, rule: Rule, override: Severity | None) -> None:
+        self._rule, self._override = rule, override
+
+    def __getattr__(self, name: str) -> str:
+        try:
+            grade = Severity[name.upper()]
+        except KeyError:
+            raise AttributeError(name) from None
+        return graded_severity(self._rule.severity, self._override, grade).label
 
 
 def _values(rule: Rule, setting: RuleSettings, config: Config) -> dict[str, Any]:
-    return {**rule.options, **setting.options, "policy": config.policy}
+    return {
+        **rule.options,
+        **setting.options,
+        "policy": config.policy,
+        "level": _Levels(rule, setting.severity),
+    }
+
+
+def levels_in_force(rule: Rule, override: Severity | None) -> str | None:
+    """"high → critical, medium → high, …": how an override moves each grade of the rule,
+    from its default (top) severity down; None without an override."""
+    if override is None:
+        return None
+    grades = [s for s in reversed(Severity) if s <= rule.severity]
+    return ", ".join(
+        f"{grade.label} → {graded_severity(rule.severity, override, grade).label}"
+        for grade in grades
+    )
+
+
+#: A rules-dir origin names a path; past this many columns its start gives way to "…".
+ORIGIN_WIDTH = 40
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes on a terminal (CJK counts two), not its length."""
+    from wcwidth import wcswidth  # only the text listing needs it
+
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
+def _fit_origin(origin: str) -> str:
+    """The origin in at most ORIGIN_WIDTH columns, keeping its kind ("rules-dir") and the
+    end of the rest (the file name): "rules-dir …/good/custom_rules.py"."""
+    if _width(origin) <= ORIGIN_WIDTH:
+        return origin
+    kind, _, rest = origin.partition(" ")
+    room = ORIGIN_WIDTH - _width(kind) - 2  # the space and the ellipsis
+    kept = ""
+    for char in reversed(rest):
+        if _width(char + kept) > room:
+            break
+        kept = char + kept
+    return f"{kind} …{kept}"
 
 
 def listing_text(
     rules: Sequence[Rule], settings: Mapping[str, RuleSettings], config: Config
 ) -> str:
-    """One line a rule: ID, name, category, default severity, origin, summary."""
-    return "".join(
-        f"{r.id}  {r.name:<34} {r.category.label:<12} {r.severity.label:<8} {r.origin:<10}  "
-        f"{r.describe_summary(_values(r, settings[r.id], config))}\n"
+    """A table with a header row: ID, name, category, default severity, origin, summary.
+
+    Columns are as wide as their widest cell in terminal columns, so a rule from a rules
+    directory (a long or non-ASCII origin) does not push the others out of line.
+    """
+    from meum_doctor.text import clean_line
+
+    header = ("ID", "NAME", "CATEGORY", "SEVERITY", "ORIGIN", "SUMMARY")
+    rows = [header] + [
+        (
+            r.id,
+            clean_line(r.name),
+            r.category.label,
+            r.severity.label,
+            clean_line(_fit_origin(r.origin)),
+            clean_line(r.describe_summary(_values(r, settings[r.id], config))),
+        )
         for r in rules
-    )
+    ]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(header) - 1)]
+    lines = []
+    for row in rows:
+        cells = [
+            cell + " " * (width - _width(cell))
+            for cell, width in zip(row[:-1], widths, strict=True)
+        ]
+        lines.append("  ".join([*cells, row[-1]]).rstrip() + "\n")
+    return "".join(lines)
 
 
 def listing_json(
@@ -64,6 +145,12 @@ def explain_text(rule: Rule, setting: RuleSettings, config: Config) -> str:
         ),
         f"Origin: {rule.origin}",
     ]
+    moved = levels_in_force(rule, setting.severity)
+    if moved is not None:
+        lines.append(
+            f"Levels in force: {moved} (the override sets the top level; lower grades keep "
+            "their distance below it, never below info)"
+        )
     if setting.options:
         lines.append(f"Options (set them in [rules.{rule.id}]):")
         lines += [f"  {name} = {value!r}" for name, value in setting.options.items()]

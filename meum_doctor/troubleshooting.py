@@ -167,6 +167,13 @@ GUIDE = (
         "Use MD301, MD3 or similar.",
     ),
     Entry(
+        2,
+        "no rule left to run after <selectors>",
+        "--select/--ignore (or the configuration's select/ignore) leave no rule to run; the "
+        "message names each selector and where it came from.",
+        "Select at least one rule that is not also ignored.",
+    ),
+    Entry(
         2, "no rule <id>", "`explain` was given an unknown ID.", "`meum-doctor rules` lists them."
     ),
     Entry(
@@ -189,7 +196,7 @@ GUIDE = (
         2,
         "<option problem>",
         "An option is unknown, misspelt, or has an invalid value "
-        "(the line before shows the usage).",
+        "(the line ends naming the help to read).",
         "See `meum-doctor check --help`.",
         pattern=r"(No such option|Invalid value for|Missing argument|Got unexpected extra "
         r"argument|Option .* requires an argument|No such command)",
@@ -390,7 +397,22 @@ def markdown() -> str:
     for entry in GUIDE:
         message = entry.message.replace("|", "\\|")
         rows.append(f"| {entry.exit_code} | `{message}` | {entry.meaning} | {entry.fix} |")
+    rows += ["", *NO_ERROR_LINE]
     return "\n".join(rows) + "\n"
+
+
+#: Exit codes that come with a report instead of an error line.
+NO_ERROR_LINE = (
+    "Exit codes 1 and 5 print no error line; the report says why:",
+    "",
+    "| exit | meaning | what to do |",
+    "|---|---|---|",
+    "| 1 | A finding is at or above `--fail-on`. | Fix what the report lists, worst first. |",
+    "| 5 | A rule failed to run, so the report is incomplete (verdict `incomplete` instead of "
+    "healthy); it names the rule under \"Rules that failed to run\". 1 wins over 5. | Run "
+    "again with --debug for the rule's traceback and report it to the rule's author (for a "
+    "built-in rule, to meum-doctor). |",
+)
 
 
 if __name__ == "__main__":

@@ -39,8 +39,9 @@ def plugin_not_checking_in(status: Status, ctx: Context) -> Iterator[Finding]:
 
     Why it matters: the plugin checks in regularly; when it stops, the site may be down, the
     plugin deactivated, or outgoing connections blocked, and payments or their confirmations
-    may be failing unseen. Older than {medium_after_hours} hours is medium, older than
-    {high_after_hours} hours high, and a connected store that never reported a check-in high.
+    may be failing unseen. Older than {medium_after_hours} hours is {level.medium}, older than
+    {high_after_hours} hours {level.high}, and a connected store that never reported a check-in
+    {level.high}.
     A check-in time that was sent but could not be read is MD901's: it is not "never".
 
     How to fix: make sure the site is up, the Meum plugin and WooCommerce are active, and the

@@ -41,7 +41,7 @@ def test_folder_of_status_files(run: Any) -> None:
     assert labels[:2] == ["disconnected", "degraded"]
     assert labels[-1] == "healthy"
     assert summary["totals"] == {"stores": 7, "checked": 7, "not_checked": 0, "critical": 1,
-                                 "attention": 5, "healthy": 1}
+                                 "attention": 5, "incomplete": 0, "healthy": 1}
     assert {"rule": "MD202", "name": "woocommerce-outdated", "stores": 4} in summary["rules"]
     assert summary["rules"][0]["stores"] >= summary["rules"][-1]["stores"]
 

@@ -20,12 +20,29 @@ def test_version(run: Any) -> None:
     assert (result.code, result.out) == (0, f"meum-doctor {__version__}\n")
 
 
-def test_help_documents_exit_codes(run: Any) -> None:
-    result = run(["check", "--help"])
+@pytest.mark.parametrize("command", [[], ["check"], ["batch"]])
+def test_help_documents_every_exit_code(run: Any, command: list[str]) -> None:
+    """Every ExitCode (130 and 5 included) is listed in each --help, and in the README."""
+    import re
+
+    from meum_doctor.errors import ExitCode
+
+    result = run([*command, "--help"])
     assert result.code == 0
-    for line in ("0  ran; nothing at or above", "1  ran; found problems", "2  usage or configuration",
-                 "3  no status could be obtained"):
-        assert line in result.out
+    listed = {int(m) for m in re.findall(r"^ {4}(\d+) +\S", result.out, re.MULTILINE)}
+    assert listed == {int(code) for code in ExitCode}
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    for code in ExitCode:
+        assert f"\n| {int(code)} | " in readme, code
+
+
+def test_usage_errors_are_one_line(run: Any) -> None:
+    for args in (["check", "--frobnicate"], ["chek"], ["check", "--fail-on", "sometimes"]):
+        result = run(args)
+        assert result.code == 2
+        assert result.err.count("\n") == 1, result.err
+        assert result.err.startswith("meum-doctor: error: ")
+        assert "--help')" in result.err
 
 
 def test_input_file(run: Any) -> None:
@@ -198,9 +215,11 @@ def test_demo_keeps_times_relative_to_now(run: Any) -> None:
 
 def test_rules_lists_every_builtin(run: Any) -> None:
     result = run(["rules"])
-    ids = [line.split()[0] for line in result.out.splitlines()]
+    header, *lines = result.out.splitlines()
+    ids = [line.split()[0] for line in lines]
     from meum_doctor.rules import RULES
 
+    assert header.split()[:2] == ["ID", "NAME"]
     assert ids == [r.id for r in RULES]
     assert "MD301  plugin-not-checking-in" in result.out
 

@@ -107,7 +107,11 @@ def test_config_applies_in_check(tmp_path: Path, run: Any) -> None:
 
 
 def test_severity_override_and_thresholds(tmp_path: Path, run: Any) -> None:
-    path = write(tmp_path, '[rules.MD301]\nseverity = "critical"\nmedium_after_hours = 1\n')
+    # 29 hours is past high_after_hours = 24: the top grade, which the override sets.
+    path = write(
+        tmp_path,
+        '[rules.MD301]\nseverity = "critical"\nmedium_after_hours = 1\nhigh_after_hours = 24\n',
+    )
     result = run(["check", "--config", path, "--input", str(EXAMPLES / "degraded.json"),
                   "--now", NOW, "-f", "json", "--select", "MD301"])
     findings = json.loads(result.out)["findings"]

@@ -77,5 +77,5 @@ def test_links_show_their_host(run: Any) -> None:
     markdown = run(["check", "--input", "-", "--now", NOW, "-f", "markdown"], stdin=body).out
     assert (
         "- [Plugins](<https://xn--bcher-kva.example/shop/wp-admin/plugins.php>) "
-        "(xn\\-\\-bcher\\-kva\\.example)\n" in markdown
+        "(`xn--bcher-kva.example`)\n" in markdown
     )

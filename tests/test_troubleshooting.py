@@ -75,6 +75,7 @@ def _scenarios(tmp_path: Path) -> list[list[str]]:
         ["check", "--demo", "--rules-dir", str(not_a_rule)],
         ["check", "--demo", "--select", "MD777"],
         ["check", "--demo", "--ignore", "webhooks"],
+        ["check", "--demo", "--select", "MD501", "--ignore", "MD501"],
         ["explain", "MD777"],
         ["check", "--demo", "-o", str(tmp_path / "missing" / "r.html")],
         ["check", "--demo", "--bogus"],

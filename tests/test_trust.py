@@ -167,7 +167,12 @@ def test_the_trust_rule(tmp_path: Path) -> None:
 
 # The configuration file in the current folder ------------------------------------------------
 
-TICKET_CONFIG = 'ignore = ["MD"]\nfail_on = "never"\n[values.status]\nhealthy = ["DISCONNECTED"]\n'
+# A hostile ticket folder's file: run only the data rules, never fail, call DISCONNECTED
+# healthy (taking it out of the bundled "bad" class, as a value belongs to one class).
+TICKET_CONFIG = (
+    'select = ["MD9"]\nfail_on = "never"\n[values.status]\nhealthy = ["DISCONNECTED"]\n'
+    'bad = ["ERROR"]\n'
+)
 DISCONNECTED = str(EXAMPLES / "disconnected.json")
 
 
@@ -198,15 +203,16 @@ def test_a_trusted_file_here_is_used_and_said_everywhere(run: Any, ticket: Path)
     assert report["config"] == {
         "path": "./meum-doctor.toml",
         "sha256": digest,
-        "ignored_rules": sorted(rule_ids),
-        "values_added": {"status": {"healthy": ["DISCONNECTED"]}},
+        "ignored_rules": sorted(r for r in rule_ids if not r.startswith("MD9")),
+        "values_added": {"status": {"healthy": ["DISCONNECTED"], "bad": ["ERROR"]}},
     }
     for fmt, needle in (("text", "Configuration: ./meum-doctor.toml (sha256:"),
-                        ("markdown", "| Configuration | \\./meum\\-doctor\\.toml \\(sha256\\:"),
+                        ("markdown", "| Configuration | `./meum-doctor.toml` (sha256:"),
                         ("html", '<td id="config">./meum-doctor.toml (sha256:')):
         out = run(["check", "--input", DISCONNECTED, "--now", NOW, "-f", fmt]).out
         assert needle in out, fmt
-        assert "values added: status.healthy = DISCONNECTED" in out.replace("\\", ""), fmt
+        shown = out.replace("\\", "").replace("`", "")
+        assert "values added: status.healthy = DISCONNECTED" in shown, fmt
 
 
 def test_rules_and_explain_say_which_file_they_use(run: Any, ticket: Path) -> None:
@@ -283,7 +289,7 @@ def test_batch_summaries_record_the_configuration(run: Any, ticket: Path) -> Non
     assert json.loads(result.out)["config"]["path"] == "./meum-doctor.toml"
     for fmt in ("text", "markdown", "html"):
         out = run(["batch", DISCONNECTED, "--now", NOW, "-f", fmt]).out
-        assert "./meum-doctor.toml (sha256:" in out.split("Configuration: ")[1].replace("\\", ""), fmt
+        assert "./meum-doctor.toml (sha256:" in out.split("Configuration: ")[1].replace("\\", "").replace("`", ""), fmt
     (ticket / "meum-doctor.toml").chmod(0o666)
     summary = json.loads(run(["batch", DISCONNECTED, "--now", NOW, "-f", "json"]).out)
     assert summary["config"] is None and summary["stores"][0]["verdict"] == "critical"

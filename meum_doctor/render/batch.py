@@ -79,6 +79,7 @@ def _store(store: StoreResult) -> dict[str, Any]:
             {"rule": top.rule, "severity": top.severity, "title": top.title} if top else None
         ),
         "fails": store.fails,
+        "failed_rules": list(store.failed_rules),
     }
 
 
@@ -158,8 +159,11 @@ def _text(summary: BatchSummary, *, color: bool) -> Iterator[str]:
     def paint(code: str, text: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
-    styles = {"critical": "1;31", "attention": "1;33", "healthy": "1;32"}
-    verdicts = ", ".join(f"{n} {v}" for v, n in summary.verdicts.items())
+    styles = {"critical": "1;31", "attention": "1;33", "incomplete": "1;35", "healthy": "1;32"}
+    # "incomplete" is rare (a rule failed): named only when some store has it.
+    verdicts = ", ".join(
+        f"{n} {v}" for v, n in summary.verdicts.items() if n or v != "incomplete"
+    )
     if summary.partial:
         yield (
             f"PARTIAL: interrupted after {summary.total} of {plural(summary.planned, 'store')}; "
@@ -182,9 +186,11 @@ def _text(summary: BatchSummary, *, color: bool) -> Iterator[str]:
         verdict = store.verdict or "?"
         counts = ", ".join(f"{n} {name}" for name, n in store.counts.items() if n)
         top = f"  {store.top.rule} {clean_line(store.top.title)}" if store.top else ""
+        if store.failed_rules:
+            top += f"  (failed to run: {', '.join(store.failed_rules)})"
         report = f"  (report: {clean_line(store.report_file)})" if store.report_file else ""
         yield (
-            f"{paint(styles.get(verdict, '0'), f'{verdict.upper():<9}')} "
+            f"{paint(styles.get(verdict, '0'), f'{verdict.upper():<10}')} "
             f"{fit(label, label_width)}  {fit(host, host_width)}  "
             f"{counts or 'no findings'}{top}{report}\n"
         )

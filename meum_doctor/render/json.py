@@ -49,6 +49,15 @@ def report_dict(report: Report) -> dict[str, Any]:
             {"rule": e.rule, "name": e.name, "error": e.error} for e in report.rule_errors
         ],
         "rules": [{"id": r.id, "name": r.name, "origin": r.origin} for r in report.rules],
+        # "rules" lists the rules selected to run; this says how much of the rule set that is.
+        "rule_coverage": {
+            "evaluated": report.rules_evaluated,
+            "selected": len(report.rules),
+            "available": report.rules_available,
+            "not_selected": list(report.not_selected),
+            "failed": list(report.failed_rules),
+            "complete": report.complete,
+        },
         "policy": {"as_of": report.policy_as_of.isoformat()},
         "redacted": report.redacted,
         "fail_on": report.fail_on.label if report.fail_on is not None else "never",

@@ -9,7 +9,9 @@ Escaping is not left to each template to remember:
   default it only looks at the last suffix), and ``finalize`` first makes control, bidi and
   invisible characters visible.
 - Markdown: ``finalize`` escapes every ``{{ value }}`` for Markdown unless it is
-  :class:`MdSafe` (text the renderer built to be Markdown, such as a link it checked).
+  :class:`MdSafe` (text the renderer built to be Markdown, such as a link it checked). The
+  escaping keeps the text readable raw: only characters that would start structure where
+  they stand are escaped, and URLs, hosts, versions and timestamps become code spans.
 """
 
 from __future__ import annotations
@@ -37,23 +39,103 @@ class MdSafe(str):
     __slots__ = ()
 
 
-# Every ASCII character with a meaning somewhere in GitHub-flavoured Markdown, including the
-# ones that start autolinks (":" of a scheme, "." of "www.", "@" of an e-mail).
-_MD_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:@])")
+# Markdown is read raw as often as rendered (plain-text ticket views, e-mail), so escaping
+# is by context, not by character class: a character is escaped only where it would start
+# Markdown or HTML structure; versions, URLs, host names, e-mail addresses and timestamps go
+# in code spans, which GFM renders literally and never turns into links.
+
+#: Split a value into words; "|" (table cells) and "`" (code spans) never join a word.
+_SEPARATOR = re.compile(r"(\s+|[|`])")
+#: A word worth a code span: a URL or scheme, www., an e-mail, a dotted name (host, file,
+#: version, IP address; "e.g." is not one) or a date and time. GFM's autolinks and
+#: linkify's fuzzy links all need one of these.
+_CODE_WORTHY = re.compile(
+    r"//|\b(?:https?|ftp|mailto|javascript|data|vbscript|file|tel):|www\.|@"
+    r"|\w\.(?:\d|[^\W\d_]{2})|\d{4}-\d\d-\d\d|\d\d:\d\d",
+    re.IGNORECASE,
+)
+_LEADING = "([\"'"
+_TRAILING = ".,;:!?)\"'"
+_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+#: An entity or character reference, which GFM would decode: "&amp;", "&#60;".
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.IGNORECASE)
+#: An ordered list marker, which starts a block when it opens a line or a list item.
+_ORDERED_START = re.compile(r"^(\d{1,9})([.)])")
+
+
+def _inline(text: str) -> str:
+    """Prose without code spans: escape only what would start inline structure here."""
+    out = []
+    last = len(text) - 1
+    for index, char in enumerate(text):
+        before = text[index - 1] if index else ""
+        after = text[index + 1] if index < last else ""
+        if char in "`*~[]<|":
+            # Code spans, emphasis, strikethrough, links and images, raw HTML and
+            # autolinks, table cells.
+            out.append("\\" + char)
+        elif char == "_":
+            # Within a word (snake_case) an underscore cannot open or close emphasis.
+            out.append(char if before.isalnum() and after.isalnum() else "\\_")
+        elif char == "&":
+            out.append("\\&" if _ENTITY.match(text, index) else "&")
+        elif char == "\\":
+            # A backslash escapes only punctuation; at the end it might escape what follows.
+            out.append("\\\\" if not after or after in _ASCII_PUNCT else "\\")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def md_code(value: object) -> MdSafe:
+    """``value`` as a code span, readable raw and literal when rendered.
+
+    The fence is one backtick longer than any run inside, padded with a space when the text
+    starts or ends with a backtick. Text with a run of two or more backticks is escaped as
+    prose instead: its fence would have three, which opens a code block at a line's start.
+    """
+    text = " ".join(visible(str(value)).split())
+    if not text:
+        return MdSafe("")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    if longest >= 2 or "|" in text:  # "|" would end a table cell even inside the span
+        return MdSafe(md_escape(text))
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return MdSafe(f"{fence}{pad}{text}{pad}{fence}")
 
 
 def md_escape(value: object) -> str:
-    """``value`` as inert Markdown text on one line."""
-    text = visible(str(value)).replace("\r", " ").replace("\n", " ").replace("\t", " ")
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_PUNCT.sub(r"\\\1", text)
+    """``value`` as inert Markdown on one line, escaped only where the context needs it."""
+    text = " ".join(visible(str(value)).split())  # one line; no leading indent (code block)
+    out = []
+    for part in _SEPARATOR.split(text):
+        if not part or part.isspace() or part in "|`":
+            out.append(_inline(part))
+            continue
+        core = part.lstrip(_LEADING)
+        head = part[: len(part) - len(core)]
+        stripped = core.rstrip(_TRAILING)
+        tail, core = core[len(stripped) :], stripped
+        if core and _CODE_WORTHY.search(core):
+            out += [_inline(head), md_code(core), _inline(tail)]
+        else:
+            out.append(_inline(part))
+    result = "".join(out)
+    # A block marker at the start (the value may open a line or a list item).
+    if result[:1] in ("#", ">", "+", "=", "-"):
+        result = "\\" + result
+    else:
+        result = _ORDERED_START.sub(r"\1\\\2", result, count=1)
+    # A run of # at the end of a heading would be taken for its closing sequence.
+    return re.sub(r"(^|\s)#(#*)$", r"\1\\#\2", result)
 
 
 def md_link(title: str, url: str) -> MdSafe:
     """A Markdown link when ``url`` is http(s), otherwise the escaped URL as plain text."""
     target = common.link_url(url)
     if target is None:
-        return MdSafe(f"{md_escape(title)}: {md_escape(url)}")
+        return MdSafe(f"{md_escape(title)}: {md_code(url)}")
     # Angle-bracket destinations allow any character but these three; encode them.
     target = target.replace("<", "%3C").replace(">", "%3E").replace("\\", "%5C")
     return MdSafe(f"[{md_escape(title)}](<{target}>)")
@@ -64,6 +146,13 @@ def md_fence(text: str, info: str = "") -> MdSafe:
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
     return MdSafe(f"{fence}{info}\n{text}\n{fence}")
+
+
+def md_value(value: object) -> MdSafe:
+    """An evidence value: a string as prose, anything else (JSON, a number, true) as code."""
+    if value is None or isinstance(value, str):
+        return MdSafe(md_escape(common.value_text(value)))
+    return md_code(common.value_text(value))
 
 
 def _md_finalize(value: Any) -> Any:
@@ -210,6 +299,8 @@ def environment(kind: str) -> jinja2.Environment:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        env.filters.update(md_link=md_link, md_fence=md_fence, md=md_escape)
+        env.filters.update(
+            md_link=md_link, md_fence=md_fence, md=md_escape, md_code=md_code, md_value=md_value
+        )
     env.filters.update(_filters())
     return env

@@ -22,6 +22,7 @@ COLORS = {
     "low": "\x1b[36m",
     "info": "\x1b[2m",
     "healthy": "\x1b[1;32m",
+    "incomplete": "\x1b[1;35m",
     "attention": "\x1b[1;33m",
     "bold": "\x1b[1m",
     "dim": "\x1b[2m",
@@ -42,12 +43,17 @@ def render_text(report: Report, *, color: bool = False) -> str:
         + (f" ({clean_line(report.provenance)})" if report.provenance else ""),
         f"Evaluated at {timestamp(report.evaluated_at)} by meum-doctor {report.tool_version} "
         f"(version policy as of {report.policy_as_of.isoformat()})",
+        f"Rules: {report.coverage_text}",
     ]
     if report.time_note:
         lines.append(f"Note: {clean_line(report.time_note)}")
     shown = report.shown_findings
     if not shown:
-        lines += ["", paint("healthy", "No problems found.")]
+        if report.complete:
+            lines += ["", paint("healthy", "No problems found.")]
+        else:
+            # Never more than was checked: say which rules the silence covers.
+            lines += ["", f"No problems found by the {report.rules_evaluated} rules that ran."]
     for finding in shown:
         label = finding.severity.label
         marker = paint(label, f"{SEVERITY_MARKERS[label]} {label.upper()}")
