@@ -11,6 +11,12 @@ written at once when asked for (``--output-dir``), and only a small :class:`Stor
 is kept for the summary, so memory stays flat however many stores there are. A failure
 for one store is recorded for that store and never stops the others. Keys are never
 printed: a store is named by its label, or by its key's first 8 characters and its line.
+
+Under ``--redact`` a store's label, file name and source path name it as surely as its host:
+:func:`anonymize` renames every store ``entry-N`` (its position in the run) before anything
+is diagnosed, so the summary, the per-store reports and their file names all show that name,
+sources show only their kind (``file``, ``api``) and error texts lose the paths and hosts in
+them. Hosts are numbered once for the whole run (:attr:`Setup.redaction`).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -44,6 +50,10 @@ class Target:
     key: str | None = field(default=None, repr=False)
     #: Why the store cannot be checked at all (a malformed line of the keys file).
     problem: str | None = None
+    #: Renamed by :func:`anonymize`: its source and errors are shown without names.
+    anonymous: bool = False
+    #: What its errors must not show under --redact (its path, file name, the keys file).
+    hidden_names: tuple[str, ...] = field(default=(), repr=False)
 
 
 SEVERITY_LABELS = tuple(s.label for s in reversed(Severity))
@@ -154,6 +164,22 @@ def read_keys_file(path: str) -> Iterator[Target]:
         yield Target(label=name, key=key)
 
 
+def anonymize(found: Sequence[Target], keys_file: str | None = None) -> list[Target]:
+    """Every store renamed ``entry-N`` (N its position in the run), for ``--redact``: labels,
+    file names and paths often name the store."""
+    anonymous = []
+    for number, target in enumerate(found, 1):
+        names = [target.label, *([keys_file] if keys_file else [])]
+        if target.path and target.path != "-":
+            path = Path(target.path)
+            names += [target.path, str(path.resolve()), path.name, path.stem]
+        hidden = tuple(sorted({n for n in names if n and len(n) >= 3}, key=len, reverse=True))
+        anonymous.append(
+            replace(target, label=f"entry-{number}", anonymous=True, hidden_names=hidden)
+        )
+    return anonymous
+
+
 def _unique_labels(found: list[Target]) -> list[Target]:
     seen: Counter[str] = Counter()
     unique = []
@@ -186,12 +212,12 @@ def run(
     remote = [t for t in found if t.key is not None]
     for target in found:
         if target.problem is not None:
-            on_store(StoreResult(target.label, "keys file", error=target.problem), None)
+            on_store(_failed(target, "keys file", target.problem, setup), None)
         elif target.path is not None:
             try:
                 raw = read_file(target.path)
             except MeumDoctorError as exc:
-                on_store(StoreResult(target.label, target.path, error=str(exc)), None)
+                on_store(_failed(target, target.path, str(exc), setup), None)
                 continue
             _finish(target, raw, setup, on_store)
     if remote:
@@ -221,7 +247,7 @@ async def _fetch_all(
             try:
                 raw = await fetch_with(client, url, target.key, timeout)
             except StatusUnavailable as exc:
-                on_store(StoreResult(target.label, "api", error=str(exc)), None)
+                on_store(_failed(target, "api", str(exc), setup), None)
                 continue
             arrived.put_nowait((target, raw))
 
@@ -243,15 +269,15 @@ def _finish(target: Target, raw: RawStatus, setup: Setup, on_store: StoreCallbac
     try:
         report = diagnose(raw, setup, secrets=[target.key] if target.key else [])
     except StatusUnavailable as exc:
-        on_store(StoreResult(target.label, source, error=str(exc)), None)
+        on_store(_failed(target, source, str(exc), setup), None)
         return
     except Exception as exc:  # a bug must not stop the other stores
-        on_store(StoreResult(target.label, source, error=f"internal error: {exc!r:.200}"), None)
+        on_store(_failed(target, source, f"internal error: {exc!r:.200}", setup), None)
         return
     top = report.findings[0] if report.findings else None
     result = StoreResult(
         label=target.label,
-        source=source,
+        source=_source(target, source),
         site_url=report.site_url,
         verdict=report.verdict,
         severity_counts=tuple(report.counts[label] for label in SEVERITY_LABELS),
@@ -260,6 +286,29 @@ def _finish(target: Target, raw: RawStatus, setup: Setup, on_store: StoreCallbac
         fails=report.fails,
     )
     on_store(result, report)
+
+
+def _source(target: Target, source: str) -> str:
+    """Where a store came from; only the kind of source for an anonymous store."""
+    if not target.anonymous:
+        return source
+    return "api" if source == "api" else "keys file" if source == "keys file" else "file"
+
+
+def _failed(target: Target, source: str, error: str, setup: Setup) -> StoreResult:
+    """The result of a store that could not be checked, its error redacted when asked."""
+    if target.anonymous:
+        from meum_doctor.redact import Redactor
+        from meum_doctor.report import HIDDEN_FILE_NAME
+
+        redactor = Redactor.for_data(
+            [error],
+            identity=True,
+            state=setup.redaction,
+            also={name: HIDDEN_FILE_NAME for name in target.hidden_names},
+        )
+        error = redactor.text(error)
+    return StoreResult(target.label, _source(target, source), error=error)
 
 
 def summarize(

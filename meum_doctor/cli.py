@@ -130,7 +130,8 @@ _EVALUATION_OPTIONS = _options(
     click.option(
         "--redact",
         is_flag=True,
-        help="Hide what identifies a store: its host, integration ID and key prefixes.",
+        help="Hide what identifies a store: hosts, URL paths and queries, IDs, e-mail "
+        "addresses, phone numbers, unknown fields, file names and batch labels.",
     ),
     click.option(
         "--fail-on",
@@ -450,6 +451,8 @@ def batch(
         _setup_logging(run.verbose, run.debug)  # odd keys warn; the network logs retries
     found = fleet.targets(paths, keys_file)
     _SECRETS.extend(t.key for t in found if t.key)
+    if run.redact:
+        found = fleet.anonymize(found, keys_file)  # labels and file names name stores too
     if any(t.key for t in found):
         from meum_doctor.client import status_url
 

@@ -8,11 +8,12 @@ Acquiring the status comes before (sources, client, demo) and rendering after (r
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from meum_doctor.config import Config, RuleSettings, find_config_path, load_config, rule_settings
 from meum_doctor.engine import discover, evaluate, select
+from meum_doctor.redact import RedactionState
 from meum_doctor.report import Report, build_report
 from meum_doctor.rule import Rule, Severity
 from meum_doctor.sources import RawStatus
@@ -31,6 +32,9 @@ class Setup:
     fail_on: Severity | None
     redact: bool = False
     verbose: bool = False
+    #: The numbering of hosts under --redact, shared by every store of the run so that one
+    #: host has one number in every report and summary, and two stores never share one.
+    redaction: RedactionState = field(default_factory=RedactionState, compare=False)
 
 
 def prepare(
@@ -73,4 +77,5 @@ def diagnose(raw: RawStatus, setup: Setup, *, secrets: Sequence[str] = ()) -> Re
         redact=setup.redact,
         secrets=secrets,
         verbose=setup.verbose,
+        redaction=setup.redaction,
     )

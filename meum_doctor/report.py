@@ -6,6 +6,11 @@ rule failures, the redacted status with its parse problems, and the metadata an 
 needs to trust and re-run it (tool version, rule set, policy date, times, source, and the
 SHA-256 fingerprint of the body as received). Redaction happens here, on the data, before
 any renderer sees it. Renderers decide nothing: every choice is made here.
+
+Under ``--redact`` the fingerprint of the body as received is left out: anyone could
+substitute guessed hosts into the redacted status and compare hashes until one matched. A
+redacted report carries ``redacted_fingerprint`` instead, the SHA-256 of the redacted status
+(:func:`redacted_fingerprint`), which names nothing the report does not show already.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import Any
 
 from meum_doctor import __version__
 from meum_doctor.engine import Evaluation, RuleFinding
-from meum_doctor.redact import Redactor
+from meum_doctor.redact import RedactionState, Redactor
 from meum_doctor.rule import Link, Rule, Severity
 from meum_doctor.sources import RawStatus
 from meum_doctor.status import ParseProblem, Status
@@ -31,6 +36,8 @@ TITLE_LIMIT = 300
 DETAIL_LIMIT = 2000
 STEP_LIMIT = 1000
 EVIDENCE_LIMIT = 500
+#: What a redacted report says instead of the name of the status file it read.
+HIDDEN_FILE_NAME = "(name hidden)"
 VERDICT_TEXT = {
     "critical": "payments are blocked or at risk now",
     "attention": "problems need attention",
@@ -78,7 +85,8 @@ class Report:
     source_type: str
     source_location: str
     request_id: str | None
-    fingerprint: str
+    #: The SHA-256 of the body as received; None in a redacted report.
+    fingerprint: str | None
     verdict: str
     counts: dict[str, int]
     findings: tuple[ReportFinding, ...]
@@ -92,6 +100,9 @@ class Report:
     site_url: str | None
     redacted: bool
     fail_on: Severity | None
+    #: The SHA-256 of the redacted status (see :func:`redacted_fingerprint`); None unless
+    #: redacted.
+    redacted_fingerprint: str | None = None
     #: Findings below this severity are left out of the terminal view (``-v`` shows them).
     hidden_below: Severity = Severity.INFO
 
@@ -139,6 +150,13 @@ def fingerprint(body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
+def redacted_fingerprint(status: dict[str, Any]) -> str:
+    """The SHA-256 of the redacted status as canonical JSON (keys sorted, no spaces, UTF-8):
+    anyone can recompute it from the ``status`` of a JSON report."""
+    text = json.dumps(status, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return fingerprint(text.encode("utf-8", "surrogatepass"))
+
+
 def verdict_of(severities: Iterable[Severity]) -> str:
     worst = max(severities, default=None)
     if worst is None or worst < Severity.MEDIUM:
@@ -164,14 +182,19 @@ def build_report(
     redact: bool,
     secrets: Iterable[str] = (),
     verbose: bool = False,
+    redaction: RedactionState | None = None,
 ) -> Report:
-    """The report of one status: prioritized, counted, redacted."""
+    """The report of one status: prioritized, counted, redacted.
+
+    ``redaction`` is the run's numbering of hosts, shared by every store of a batch.
+    """
     # Rules never see the key, so it can only reach the report through the body itself:
     # look for it there once, rather than searching every string of every report for it.
     # A body with \u escapes could spell the key without containing its bytes: keep all.
     escaped = b"\\u" in raw.body
     present = [s for s in secrets if s and (escaped or s.encode("utf-8") in raw.body)]
-    redactor = Redactor.for_status(status, identity=redact, secrets=present)
+    redactor = Redactor.for_status(status, identity=redact, secrets=present, state=redaction)
+    shown_status = redactor.document(status.raw)
     findings = tuple(
         ReportFinding(
             rule=item.rule.id,
@@ -200,14 +223,17 @@ def build_report(
     site = status.site_url or (
         status.raw.get("site_url") if isinstance(status.raw.get("site_url"), str) else None
     )
+    location = redactor.text(raw.location)
+    if redact and raw.source_type == "file":
+        location = HIDDEN_FILE_NAME  # a ticket's file name often names the store
     return Report(
         tool_version=__version__,
         generated_at=generated_at,
         evaluated_at=evaluated_at,
         source_type=raw.source_type,
-        source_location=redactor.text(raw.location),
+        source_location=location,
         request_id=raw.request_id,
-        fingerprint=fingerprint(raw.body),
+        fingerprint=None if redact else fingerprint(raw.body),
         verdict=verdict_of(f.severity for f in findings),
         counts=counts,
         findings=findings,
@@ -222,12 +248,33 @@ def build_report(
         ),
         rules=tuple(RuleInfo(r.id, r.name, r.origin) for r in rules),
         policy_as_of=policy_as_of,
-        status=redactor.data(dict(status.raw)),
+        status=shown_status,
         parse_problems=tuple(
-            ParseProblem(p.field, redactor.text(p.value), p.problem) for p in status.problems
+            ParseProblem(
+                redactor.text(p.field),
+                _problem_value(shown_status, p.field) if redact else redactor.text(p.value),
+                p.problem,
+            )
+            for p in status.problems
         ),
         site_url=redactor.text(site) if isinstance(site, str) else None,
         redacted=redact,
         fail_on=fail_on,
+        redacted_fingerprint=redacted_fingerprint(shown_status) if redact else None,
         hidden_below=Severity.INFO if verbose else Severity.LOW,
     )
+
+
+def _problem_value(status: dict[str, Any], field: str) -> str:
+    """The value of a malformed field, shortened, taken from the *redacted* status: a value
+    shortened before redaction could cut a host in half and keep the half."""
+    from meum_doctor.status import shorten
+
+    value: Any = status
+    for part in field.replace("[", ".[").split("."):
+        if part.startswith("[") and part.endswith("]") and part[1:-1].isdigit():
+            index = int(part[1:-1])
+            value = value[index] if isinstance(value, list) and index < len(value) else None
+        else:
+            value = value.get(part) if isinstance(value, dict) else None
+    return shorten(value)

@@ -24,7 +24,10 @@ def report_dict(report: Report) -> dict[str, Any]:
             "location": report.source_location,
             "request_id": report.request_id,
         },
+        # Under --redact the body's fingerprint is null: it would let anyone confirm a guess
+        # of the store; redacted_fingerprint is that of the redacted status instead.
         "fingerprint": report.fingerprint,
+        "redacted_fingerprint": report.redacted_fingerprint,
         "verdict": report.verdict,
         "counts": dict(report.counts),
         "findings": [

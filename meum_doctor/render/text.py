@@ -33,6 +33,11 @@ def render_text(report: Report, *, color: bool = False) -> str:
         f"{paint(style, report.verdict.upper())}: {report.verdict_text} ({counts})",
         f"Store: {clean_line(report.site_url or 'unknown site')}",
         f"Source: {clean_line(source_text(report.source_type, report.source_location))}",
+        (
+            f"Fingerprint of the redacted status: {report.redacted_fingerprint}"
+            if report.redacted
+            else f"Fingerprint of the status as received: {report.fingerprint}"
+        ),
         f"Evaluated at {timestamp(report.evaluated_at)} by meum-doctor {report.tool_version} "
         f"(version policy as of {report.policy_as_of.isoformat()})",
     ]
