@@ -305,7 +305,7 @@ def _failed(target: Target, source: str, error: str, setup: Setup) -> StoreResul
             [error],
             identity=True,
             state=setup.redaction,
-            also={name: HIDDEN_FILE_NAME for name in target.hidden_names},
+            also=dict.fromkeys(target.hidden_names, HIDDEN_FILE_NAME),
         )
         error = redactor.text(error)
     return StoreResult(target.label, _source(target, source), error=error)

@@ -49,7 +49,7 @@ MASK_MIN = 8
 #: short strings everywhere would garble the report, and so short a value names nothing.
 MIN_SECRET_LENGTH = MASK_KEEP + 1
 #: A URL's password is masked by this, with or without ``--redact``.
-PASSWORD_MASK = "***"
+PASSWORD_MASK = "***"  # noqa: S105 - the mask shown instead of a password
 REDACTED = "[redacted]"
 
 #: Fields whose values are masked, whatever their type.
@@ -182,6 +182,9 @@ _UUID_RE = re.compile(
 _TRUNCATED_TAIL = re.compile(r"(?<![\w.@%+\-])([\w.@%+\-]{3,})…")
 #: Longer values are not searched for in free text (they are hidden where they stand).
 MAX_LITERAL = 256
+#: A status naming more things than this is hostile or broken; searching for each would
+#: take seconds, so under --redact every text of its report is hidden instead (fail closed).
+MAX_LITERALS = 5000
 
 
 def mask(value: str) -> str:
@@ -244,7 +247,9 @@ class Redactor:
         self.replacements = {
             " ".join(k.lower().split()): v for k, v in (replacements or {}).items() if k.strip()
         }
-        literals = _trie_pattern(self.replacements)
+        #: Too much to search for: every text is hidden whole (see MAX_LITERALS).
+        self.opaque = identity and len(self.replacements) > MAX_LITERALS
+        literals = "" if self.opaque else _trie_pattern(self.replacements)
         parts = [f"(?P<url>{_URL})"] + ([f"(?P<lit>{literals})"] if literals else [])
         self._pattern = re.compile("|".join(parts), re.IGNORECASE)
 
@@ -290,6 +295,8 @@ class Redactor:
         """``value`` with every sensitive part replaced."""
         if not value:
             return value
+        if self.opaque:
+            return REDACTED
         if self.identity and "%" in value:
             # Decoded, so no percent-encoded spelling of a host, e-mail or slug slips through.
             value = unquote(value)
@@ -305,6 +312,11 @@ class Redactor:
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, Mapping):
+            if self.opaque:  # keys kept apart: all "[redacted]", they would collapse into one
+                return {
+                    k if k in KNOWN_FIELDS else f"{REDACTED} {n}": self.data(v)
+                    for n, (k, v) in enumerate(value.items(), 1)
+                }
             return {self.text(str(k)): self.data(v) for k, v in value.items()}
         if isinstance(value, list | tuple):
             return [self.data(v) for v in value]
@@ -343,7 +355,7 @@ class Redactor:
             return url
         scheme, userinfo, host, port, path, query, fragment = parts
         if userinfo is not None:
-            user, colon, password = userinfo.partition(":")
+            user, colon, _ = userinfo.partition(":")
             if self.identity:
                 userinfo = PASSWORD_MASK
             elif colon:
@@ -554,7 +566,6 @@ def _split_url(
     if hostport.startswith("["):
         host, _, rest = hostport[1:].partition("]")
         port = rest[1:] if rest.startswith(":") else ""
-        host = host if rest or hostport.endswith("]") else host
     else:
         host, colon, port = hostport.rpartition(":")
         if not colon or not port.isdigit():
