@@ -12,6 +12,12 @@ is kept for the summary, so memory stays flat however many stores there are. A f
 for one store is recorded for that store and never stops the others. Keys are never
 printed: a store is named by its label, or by its key's public prefix (``sk_live_…``, when it
 has one) and its line; a label that looks like a key is refused (see :func:`read_keys_file`).
+
+Under ``--redact`` a store's label, file name and source path name it as surely as its host:
+:func:`anonymize` renames every store ``entry-N`` (its position in the run) before anything
+is diagnosed, so the summary, the per-store reports and their file names all show that name,
+sources show only their kind (``file``, ``api``) and error texts lose the paths and hosts in
+them. Hosts are numbered once for the whole run (:attr:`Setup.redaction`).
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ import time
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -57,6 +63,10 @@ class Target:
     scanned: bool = False
     #: Where its full report goes (``--output-dir``), chosen before the run: see report_files.
     report_file: str | None = None
+    #: Renamed by :func:`anonymize`: its source and errors are shown without names.
+    anonymous: bool = False
+    #: What its errors must not show under --redact (its path, file name, the keys file).
+    hidden_names: tuple[str, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -470,6 +480,22 @@ def _reason(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
 
 
+def anonymize(found: Sequence[Target], keys_file: str | None = None) -> list[Target]:
+    """Every store renamed ``entry-N`` (N its position in the run), for ``--redact``: labels,
+    file names and paths often name the store."""
+    anonymous = []
+    for number, target in enumerate(found, 1):
+        names = [target.label, *([keys_file] if keys_file else [])]
+        if target.path and target.path != "-":
+            path = Path(target.path)
+            names += [target.path, str(path.resolve()), path.name, path.stem]
+        hidden = tuple(sorted({n for n in names if n and len(n) >= 3}, key=len, reverse=True))
+        anonymous.append(
+            replace(target, label=f"entry-{number}", anonymous=True, hidden_names=hidden)
+        )
+    return anonymous
+
+
 def _unique_labels(found: list[Target]) -> list[Target]:
     """Labels made unique in order: a repeated label gets the first free ``-2``, ``-3``, …
 
@@ -522,12 +548,12 @@ def run(
     remote = [t for t in found if t.key is not None]
     for target in found:
         if target.problem is not None:
-            deliver(StoreResult(target.label, "keys file", error=target.problem), None)
+            deliver(_failed(target, "keys file", target.problem, setup), None)
         elif target.path is not None:
             try:
                 raw = read_file(target.path, scanned=target.scanned)
             except MeumDoctorError as exc:
-                deliver(StoreResult(target.label, target.path, error=str(exc)), None)
+                deliver(_failed(target, target.path, str(exc), setup), None)
                 continue
             except Exception as exc:  # whatever one store does, the others still run
                 deliver(StoreResult(target.label, target.path, error=_internal(exc)), None)
@@ -563,7 +589,7 @@ async def _fetch_all(
             try:
                 raw = await fetch_with(client, url, target.key, timeout)
             except StatusUnavailable as exc:
-                on_store(StoreResult(target.label, "api", error=str(exc)), None)
+                on_store(_failed(target, "api", str(exc), setup), None)
                 continue
             except Exception as exc:  # MemoryError or a bug: this store fails, not the run
                 on_store(StoreResult(target.label, "api", error=_internal(exc)), None)
@@ -590,15 +616,15 @@ def _finish(
     try:
         report = diagnose(raw, setup, secrets=secrets)
     except StatusUnavailable as exc:
-        on_store(StoreResult(target.label, source, error=str(exc)), None)
+        on_store(_failed(target, source, str(exc), setup), None)
         return
     except Exception as exc:  # a bug (or MemoryError) must not stop the other stores
-        on_store(StoreResult(target.label, source, error=_internal(exc)), None)
+        on_store(_failed(target, source, _internal(exc), setup), None)
         return
     top = report.findings[0] if report.findings else None
     result = StoreResult(
         label=target.label,
-        source=source,
+        source=_source(target, source),
         site_url=report.site_url,
         verdict=report.verdict,
         severity_counts=tuple(report.counts[label] for label in SEVERITY_LABELS),
@@ -617,6 +643,27 @@ def _internal(exc: Exception) -> str:
     log.debug("store failed", exc_info=exc)
     said = clean_line(str(exc))[:200]
     return f"internal error: {type(exc).__name__}{': ' + said if said else ''}"
+def _source(target: Target, source: str) -> str:
+    """Where a store came from; only the kind of source for an anonymous store."""
+    if not target.anonymous:
+        return source
+    return "api" if source == "api" else "keys file" if source == "keys file" else "file"
+
+
+def _failed(target: Target, source: str, error: str, setup: Setup) -> StoreResult:
+    """The result of a store that could not be checked, its error redacted when asked."""
+    if target.anonymous:
+        from meum_doctor.redact import Redactor
+        from meum_doctor.report import HIDDEN_FILE_NAME
+
+        redactor = Redactor.for_data(
+            [error],
+            identity=True,
+            state=setup.redaction,
+            also=dict.fromkeys(target.hidden_names, HIDDEN_FILE_NAME),
+        )
+        error = redactor.text(error)
+    return StoreResult(target.label, _source(target, source), error=error)
 
 
 def summarize(

@@ -134,7 +134,8 @@ _EVALUATION_OPTIONS = _options(
     click.option(
         "--redact",
         is_flag=True,
-        help="Hide what identifies a store: its host, integration ID and key prefixes.",
+        help="Hide what identifies a store: hosts, URL paths and queries, IDs, e-mail "
+        "addresses, phone numbers, unknown fields, file names and batch labels.",
     ),
     click.option(
         "--fail-on",
@@ -524,6 +525,8 @@ def batch(
     found = fleet.targets(
         paths, keys_file, secrets=_SECRETS, recursive=recursive, skipped=skipped
     )
+    if run.redact:
+        found = fleet.anonymize(found, keys_file)  # labels and file names name stores too
     if any(t.key for t in found):
         from meum_doctor.client import status_url
 

@@ -8,13 +8,14 @@ Acquiring the status comes before (sources, client, demo) and rendering after (r
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from meum_doctor.config import Config, RuleSettings, configure, rule_settings
 from meum_doctor.engine import discover, evaluate, select
 from meum_doctor.errors import BadResponse, UsageError
+from meum_doctor.redact import RedactionState
 from meum_doctor.report import ConfigUsed, Report, build_report
 from meum_doctor.rule import Rule, Severity
 from meum_doctor.sources import RawStatus
@@ -41,6 +42,9 @@ class Setup:
     config_used: ConfigUsed | None = None
     #: Every rule loaded, selected or not: a report says how many of them ran.
     available: tuple[Rule, ...] = ()
+    #: The numbering of hosts under --redact, shared by every store of the run so that one
+    #: host has one number in every report and summary, and two stores never share one.
+    redaction: RedactionState = field(default_factory=RedactionState, compare=False)
 
 
 def prepare(
@@ -154,4 +158,5 @@ def diagnose(
         config=setup.config_used,
         timing=timing,
         available=setup.available,
+        redaction=setup.redaction,
     )

@@ -8,6 +8,11 @@ SHA-256 fingerprint of the body as received). Redaction happens here, on the dat
 any renderer sees it: every secret of the run (the API key, however the API echoed it) is
 removed from every string of the finished report, and ``--redact`` hides the store's
 identity. Renderers decide nothing: every choice is made here.
+
+Under ``--redact`` the fingerprint of the body as received is left out: anyone could
+substitute guessed hosts into the redacted status and compare hashes until one matched. A
+redacted report carries ``redacted_fingerprint`` instead, the SHA-256 of the redacted status
+(:func:`redacted_fingerprint`), which names nothing the report does not show already.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from meum_doctor import __version__
 from meum_doctor.engine import Evaluation, RuleFinding
 from meum_doctor.errors import ExitCode
-from meum_doctor.redact import Redactor
+from meum_doctor.redact import RedactionState, Redactor
 from meum_doctor.rule import Link, Rule, Severity
 from meum_doctor.secrets import Secrets, url_without_query
 from meum_doctor.sources import RawStatus
@@ -57,6 +62,8 @@ PARSE_PROBLEM_LIMIT = 20
 RAW_INDENT_LIMIT = 64 * 1024
 #: ... and so is a smaller one whose indented form would exceed this.
 RAW_INDENTED_LIMIT = 256 * 1024
+#: What a redacted report says instead of the name of the status file it read.
+HIDDEN_FILE_NAME = "(name hidden)"
 VERDICT_TEXT = {
     "critical": "payments are blocked or at risk now",
     "attention": "problems need attention",
@@ -119,7 +126,8 @@ class Report:
     source_type: str
     source_location: str
     request_id: str | None
-    fingerprint: str
+    #: The SHA-256 of the body as received; None in a redacted report.
+    fingerprint: str | None
     verdict: str
     counts: dict[str, int]
     findings: tuple[ReportFinding, ...]
@@ -133,6 +141,9 @@ class Report:
     site_url: str | None
     redacted: bool
     fail_on: Severity | None
+    #: The SHA-256 of the redacted status (see :func:`redacted_fingerprint`); None unless
+    #: redacted.
+    redacted_fingerprint: str | None = None
     #: Findings below this severity are left out of the terminal view (``-v`` shows them).
     hidden_below: Severity = Severity.INFO
     #: The configuration file in force; None when the bundled defaults alone were used.
@@ -276,6 +287,13 @@ def fingerprint(body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
+def redacted_fingerprint(status: dict[str, Any]) -> str:
+    """The SHA-256 of the redacted status as canonical JSON (keys sorted, no spaces, UTF-8):
+    anyone can recompute it from the ``status`` of a JSON report."""
+    text = json.dumps(status, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return fingerprint(text.encode("utf-8", "surrogatepass"))
+
+
 def verdict_of(severities: Iterable[Severity], *, incomplete: bool = False) -> str:
     """critical, attention or healthy by the worst finding; incomplete instead of healthy
     when a rule failed to run."""
@@ -306,15 +324,18 @@ def build_report(
     config: ConfigUsed | None = None,
     timing: Timing | None = None,
     available: Sequence[Rule] = (),
+    redaction: RedactionState | None = None,
 ) -> Report:
     """The report of one status: prioritized, counted, redacted, without any secret.
 
     ``secrets`` is the run's :class:`~meum_doctor.secrets.Secrets` (plain strings are
-    accepted too, and made into one).
+    accepted too, and made into one). ``redaction`` is the run's numbering of hosts, shared
+    by every store of a batch.
     """
     if secrets is not None and not isinstance(secrets, Secrets):
         secrets = Secrets(secrets)
-    redactor = Redactor.for_status(status, identity=redact)
+    redactor = Redactor.for_status(status, identity=redact, state=redaction)
+    shown_status = redactor.document(status.raw)
     budget = _Budget()
     findings = tuple(
         ReportFinding(
@@ -344,7 +365,6 @@ def build_report(
         )
         for item in prioritized(evaluation.findings)
     )
-    shown = redactor.data(dict(status.raw))
     counts = {s.label: 0 for s in reversed(Severity)}
     for finding in findings:
         counts[finding.severity.label] += 1
@@ -354,6 +374,8 @@ def build_report(
     # A URL's query may carry a token (a redirect to ...?k=<key>): never shown.
     location = url_without_query(raw.location) if raw.source_type == "api" else raw.location
     request_id = raw.request_id or (timing.request_id if timing else None)
+    if redact and raw.source_type == "file":
+        location = HIDDEN_FILE_NAME  # a ticket's file name often names the store
     live = raw.source_type in ("api", "demo")
     report = Report(
         tool_version=__version__,
@@ -362,7 +384,7 @@ def build_report(
         source_type=raw.source_type,
         source_location=redactor.text(location),
         request_id=redactor.text(request_id) if request_id else None,
-        fingerprint=fingerprint(raw.body),
+        fingerprint=None if redact else fingerprint(raw.body),
         verdict=verdict_of((f.severity for f in findings), incomplete=bool(evaluation.failures)),
         counts=counts,
         findings=findings,
@@ -377,9 +399,13 @@ def build_report(
         ),
         rules=tuple(RuleInfo(r.id, r.name, r.origin) for r in rules),
         policy_as_of=policy_as_of,
-        status=shown,
+        status=shown_status,
         parse_problems=tuple(
-            ParseProblem(p.field, redactor.text(p.value), p.problem)
+            ParseProblem(
+                redactor.text(p.field),
+                _problem_value(shown_status, p.field) if redact else redactor.text(p.value),
+                p.problem,
+            )
             for p in status.problems[:PARSE_PROBLEM_LIMIT]
         ),
         parse_problems_omitted=max(0, len(status.problems) - PARSE_PROBLEM_LIMIT)
@@ -387,9 +413,10 @@ def build_report(
         site_url=cap(redactor.text(site), SITE_URL_LIMIT) if isinstance(site, str) else None,
         redacted=redact,
         fail_on=fail_on,
+        redacted_fingerprint=redacted_fingerprint(shown_status) if redact else None,
         hidden_below=Severity.INFO if verbose else Severity.LOW,
         config=config,
-        raw_compact=is_large(shown),
+        raw_compact=is_large(shown_status),
         time_basis=timing.basis if timing else "clock",
         time_note=timing.note if timing else None,
         fetched_at=timing.fetched_at if timing else raw.fetched_at if live else None,
@@ -409,3 +436,18 @@ def is_large(data: Any) -> bool:
         return True
     # Small enough that indenting it costs little to try, whatever its shape.
     return len(json.dumps(data, ensure_ascii=False, indent=2)) > RAW_INDENTED_LIMIT
+
+
+def _problem_value(status: dict[str, Any], field: str) -> str:
+    """The value of a malformed field, shortened, taken from the *redacted* status: a value
+    shortened before redaction could cut a host in half and keep the half."""
+    from meum_doctor.status import shorten
+
+    value: Any = status
+    for part in field.replace("[", ".[").split("."):
+        if part.startswith("[") and part.endswith("]") and part[1:-1].isdigit():
+            index = int(part[1:-1])
+            value = value[index] if isinstance(value, list) and index < len(value) else None
+        else:
+            value = value.get(part) if isinstance(value, dict) else None
+    return shorten(value)

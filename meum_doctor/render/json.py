@@ -28,7 +28,10 @@ def report_dict(report: Report) -> dict[str, Any]:
         },
         # Which moment the status was judged against, and why (a saved status's is said).
         "evaluation_time": {"basis": report.time_basis, "note": report.time_note},
+        # Under --redact the body's fingerprint is null: it would let anyone confirm a guess
+        # of the store; redacted_fingerprint is that of the redacted status instead.
         "fingerprint": report.fingerprint,
+        "redacted_fingerprint": report.redacted_fingerprint,
         "verdict": report.verdict,
         "counts": dict(report.counts),
         "findings": [

@@ -41,6 +41,11 @@ def render_text(report: Report, *, color: bool = False) -> str:
         f"Store: {clean_line(report.site_url or 'unknown site')}",
         f"Source: {clean_line(source_text(report.source_type, report.source_location))}"
         + (f" ({clean_line(report.provenance)})" if report.provenance else ""),
+        (
+            f"Fingerprint of the redacted status: {report.redacted_fingerprint}"
+            if report.redacted
+            else f"Fingerprint of the status as received: {report.fingerprint}"
+        ),
         f"Evaluated at {timestamp(report.evaluated_at)} by meum-doctor {report.tool_version} "
         f"(version policy as of {report.policy_as_of.isoformat()})",
         f"Rules: {report.coverage_text}",
