@@ -241,14 +241,15 @@ def test_folder_scan_skips_links_and_fifos_and_says_why(tmp_path: Path) -> None:
         done = subprocess.run(
             [sys.executable, "-m", "meum_doctor", "batch", str(folder), "--now", NOW,
              "-f", fmt, "--redact"],
-            capture_output=True, text=True, timeout=60, check=False,
+            # Outside the checkout, so the installed package runs (as in test_cli.py).
+            capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path,
         )
         assert done.returncode == 0, done.stderr
         assert secret not in done.stdout + done.stderr
         assert "a symbolic link" in done.stdout and "a FIFO" in done.stdout
     summary = json.loads(subprocess.run(
         [sys.executable, "-m", "meum_doctor", "batch", str(folder), "--now", NOW, "-f", "json"],
-        capture_output=True, text=True, timeout=60, check=False).stdout)
+        capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path).stdout)
     assert [s["label"] for s in summary["stores"]] == ["shop"]
     assert summary["skipped"] == [
         {"path": str(folder / "creds.json"),
@@ -502,7 +503,7 @@ def test_a_real_sigint_during_api_fetches(tmp_path: Path) -> None:
             [sys.executable, "-m", "meum_doctor", "batch", "--keys-file", str(keys),
              "--base-url", api.base_url, "--concurrency", "2", "-f", "json", "-o", str(out),
              "--now", NOW],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
         )
         deadline = time.monotonic() + 30
         while api.requests < 6 and time.monotonic() < deadline:
