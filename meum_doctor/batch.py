@@ -232,39 +232,76 @@ def _scan_folder(
 
     Nothing is followed or opened here (``lstat`` only): the folder may come from a ticket
     attachment. Reading checks again (no link, regular file), as the folder may change.
+    Subfolders are walked with a stack, not by recursion: however deep a tree is, the
+    scan never runs out of Python's call depth. The order is that of a depth-first walk
+    in name order, so the same tree gives the same stores in the same order.
     """
+    # Each stack item is the not yet visited entries of one folder, in reverse name order.
+    stack: list[list[os.DirEntry[str]]] = []
+    listed = _list_folder(folder, skipped)
+    if listed is not None:
+        stack.append(listed)
+    while stack:
+        entries = stack[-1]
+        if not entries:
+            stack.pop()
+            continue
+        entry = entries.pop()
+        subfolder = _scan_entry(top, entry, recursive, found, skipped)
+        if subfolder is not None and (listed := _list_folder(subfolder, skipped)) is not None:
+            stack.append(listed)
+
+
+def _list_folder(folder: Path, skipped: list[Skipped]) -> list[os.DirEntry[str]] | None:
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        with os.scandir(folder) as scan:
+            return sorted(scan, key=lambda e: e.name, reverse=True)
     except OSError as exc:
         skipped.append(Skipped(str(folder), f"cannot list the folder: {_reason(exc)}"))
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue  # hidden files and folders (.git, editors' backups) are no stores
-        path = Path(entry.path)
-        try:
-            if entry.is_symlink():
-                if entry.name.endswith(".json") or entry.is_dir():
-                    skipped.append(Skipped(entry.path, LINK_NOT_FOLLOWED))
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                if recursive:
-                    _scan_folder(top, path, recursive, found, skipped)
-                else:
-                    skipped.append(Skipped(entry.path, "a folder: not scanned (use --recursive)"))
-                continue
-            if not entry.name.endswith(".json") or entry.name.endswith(".meta.json"):
-                continue  # PATH.meta.json is what --save-status writes beside a status
-            mode = entry.stat(follow_symlinks=False).st_mode
-        except OSError as exc:
-            skipped.append(Skipped(entry.path, _reason(exc)))
-            continue
-        if not stat.S_ISREG(mode):
-            skipped.append(Skipped(entry.path, f"{file_kind(mode)}, not a regular file"))
-            continue
-        # In a subfolder the folder names tell stores apart: shops/a/status.json is "a/status".
-        label = path.relative_to(top).with_suffix("").as_posix()
-        found.append(Target(label=label, path=entry.path, scanned=True))
+        return None
+
+
+def _scan_entry(
+    top: Path, entry: os.DirEntry[str], recursive: bool, found: list[Target], skipped: list[Skipped]
+) -> Path | None:
+    """Record one entry of a scanned folder; a subfolder to scan next is returned."""
+    json_like = entry.name.lower().endswith(".json") and not entry.name.lower().endswith(
+        ".meta.json"
+    )
+    if entry.name.startswith("."):
+        # Hidden files and folders (.git, editors' backups) are no stores; a hidden *.json is
+        # said, so that a folder of only such files does not look empty.
+        if json_like:
+            skipped.append(Skipped(entry.path, "a hidden file (its name starts with a dot)"))
+        return None
+    path = Path(entry.path)
+    try:
+        if entry.is_symlink():
+            if json_like or entry.is_dir():
+                skipped.append(Skipped(entry.path, LINK_NOT_FOLLOWED))
+            return None
+        if entry.is_dir(follow_symlinks=False):
+            if recursive:
+                return path
+            skipped.append(Skipped(entry.path, "a folder: not scanned (use --recursive)"))
+            return None
+        if not json_like:
+            return None  # PATH.meta.json is what --save-status writes beside a status
+        if not entry.name.endswith(".json"):
+            reason = "its name ends in .JSON, not .json: only lower-case *.json is read"
+            skipped.append(Skipped(entry.path, reason))
+            return None
+        mode = entry.stat(follow_symlinks=False).st_mode
+    except OSError as exc:
+        skipped.append(Skipped(entry.path, _reason(exc)))
+        return None
+    if not stat.S_ISREG(mode):
+        skipped.append(Skipped(entry.path, f"{file_kind(mode)}, not a regular file"))
+        return None
+    # In a subfolder the folder names tell stores apart: shops/a/status.json is "a/status".
+    label = path.relative_to(top).with_suffix("").as_posix()
+    found.append(Target(label=label, path=entry.path, scanned=True))
+    return None
 
 
 # The keys file -------------------------------------------------------------------------------

@@ -288,7 +288,7 @@ def check(
         outputs.append(("--save-status", save_status))
         if saved.writes_meta(save_status):
             outputs.append(("--save-status", saved.meta_path(save_status)))
-    check_distinct(outputs, _inputs(setup, ("--input", input_path)))
+    check_distinct(outputs, _inputs(setup, run, ("--input", input_path)))
     for _, path in outputs:
         check_writable(path)  # fail before the fetch, not after it
 
@@ -313,11 +313,20 @@ def check(
         sys.exit(report.exit_code)
 
 
-def _inputs(setup: Setup, *named: tuple[str, str | None]) -> list[tuple[str, str]]:
-    """The files a run reads, which no output of the run may overwrite."""
+def _inputs(
+    setup: Setup, run: RunOptions, *named: tuple[str, str | None]
+) -> list[tuple[str, str]]:
+    """The files a run reads, which no output of the run may overwrite: the named inputs,
+    the configuration, and every rule file of --rules-dir (`-o rd/myrule.py` would destroy
+    the user's own code)."""
+    from pathlib import Path
+
     found = [(what, path) for what, path in named if path]
     if setup.config.path:
         found.append(("the configuration file", setup.config.path))
+    for folder in run.rules_dirs:
+        # As the engine loads them (engine.discover): the *.py files of the folder.
+        found += [("a rule file of --rules-dir", str(file)) for file in Path(folder).glob("*.py")]
     return found
 
 
@@ -533,6 +542,7 @@ def batch(
         status_url(base_url)  # a base URL the keys must not go to stops the run before any
     inputs = _inputs(
         setup,
+        run,
         ("--keys-file", keys_file),
         *(("the status file", t.path) for t in found if t.path and t.path != "-"),
     )
@@ -551,11 +561,7 @@ def batch(
 
     def on_store(result: Any, report: Any) -> None:
         if report is not None and result.report_file is not None:
-            from meum_doctor.output import write_atomic
-            from meum_doctor.render import render
-
-            text = "".join(_SECRETS.scrub_chunks([render(report, run.fmt)]))
-            write_atomic(result.report_file, text.encode("utf-8"))
+            result = _write_store_report(result, report, run.fmt)
         results.append(result)
         progress.update(failed=result.error is not None)
 
@@ -604,18 +610,60 @@ def batch(
         sys.exit(ExitCode.INCOMPLETE)
 
 
+def _write_store_report(result: Any, report: Any, fmt: str) -> Any:
+    """Write one store's report; if it cannot be written, that store fails, not the run.
+
+    Every store may already have been fetched: one unwritable file (a folder or a link of
+    that name in a ticket's folder, a full disk) must not cost the whole fleet's summary.
+    """
+    import dataclasses
+
+    from meum_doctor.output import write_chosen
+    from meum_doctor.render import render
+
+    text = "".join(_SECRETS.scrub_chunks([render(report, fmt)]))
+    try:
+        write_chosen(result.report_file, text.encode("utf-8"))
+    except UsageError as exc:
+        # Its verdict is kept in the reason, as the failure row shows no verdict column.
+        return dataclasses.replace(
+            result,
+            error=f"checked (verdict {result.verdict}), but its report was not written: {exc}",
+            report_file=None,
+        )
+    return result
+
+
 def _prepare_output_dir(output_dir: str | None) -> Any:
+    """The ``--output-dir`` folder, checked before any store is fetched.
+
+    It must be a folder (made if missing, but only its last level: a typo such as
+    ``/srv/reprots/today`` should fail, not build a tree) in which a file can be made: a
+    probe file is created and removed, which is the only sure test (``/proc`` and read-only
+    mounts pass ``os.access`` as root).
+    """
     if not output_dir:
         return None
+    import tempfile
     from pathlib import Path
 
     directory = Path(output_dir)
+
+    def fail(reason: str) -> NoReturn:
+        raise UsageError(f"cannot write reports into {output_dir}: {reason}")
+
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        if directory.exists() and not directory.is_dir():
+            fail("it is a file, not a folder")
+        if not directory.exists():
+            parent = directory.parent
+            if not parent.is_dir():
+                fail(f"its parent folder {parent} does not exist (only the last level is made)")
+            directory.mkdir()
+        with tempfile.TemporaryFile(dir=directory, prefix=".meum-doctor-probe."):
+            pass
     except OSError as exc:
-        raise UsageError(
-            f"cannot write {output_dir}: {exc.strerror or type(exc).__name__}"
-        ) from None
+        fail((exc.strerror or type(exc).__name__).lower())
     return directory
 
 

@@ -131,6 +131,40 @@ def write_atomic(path: str, data: bytes | Iterable[bytes]) -> None:
         _replace(path, target, chunks)
 
 
+def write_chosen(path: str, data: bytes) -> None:
+    """Write a file whose name the tool chose (a store's report in ``--output-dir``).
+
+    Unlike :func:`write_atomic`, what is already at ``path`` is not the user's choice: it may
+    come from a ticket's folder used as ``--output-dir``. So nothing there is followed or
+    opened: a symbolic link (it could point at any file), a FIFO (opening it would wait
+    forever), a device or a folder is refused, and only a regular file (or nothing) is
+    replaced, by a same-folder temporary file and a rename, which never follows a link even
+    if one appears meanwhile. A refusal is the usual ``cannot write PATH: reason``.
+    """
+    try:
+        mode: int | None = os.lstat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise _fail(path, exc) from None
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = "a symbolic link" if stat.S_ISLNK(mode) else _what(mode)
+        raise _fail(path, f"it is {kind}, and a report is only written over a regular file")
+    _replace(path, path, [data])
+
+
+def _what(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
 def _write_stream(path: str, fd: int, chunks: Iterable[bytes]) -> None:
     """Write to an open stream of this process (``-o -``, ``/dev/stdout``): never close it."""
     stream: BinaryIO | None = None
@@ -225,9 +259,13 @@ def check_distinct(outputs: Sequence[tuple[str, str]], inputs: Sequence[tuple[st
     """
     seen: dict[tuple[object, ...], tuple[str, str]] = {}
     for what, path in inputs:
-        if path != "-":  # standard input is no file that an output could overwrite
-            seen.setdefault(file_identity(path), (what, path))
+        # Standard input may be a file too (`--input - < s.json`): it is that file.
+        identity = _stdin_identity() if path == "-" else file_identity(path)
+        if identity is not None:
+            seen.setdefault(identity, (what, path))
     for what, path in outputs:
+        if _keeps_nothing(path):
+            continue  # /dev/null (or a terminal, a FIFO) may take any number of outputs
         identity = file_identity(path)
         if identity in seen:
             other_what, other_path = seen[identity]
@@ -236,6 +274,29 @@ def check_distinct(outputs: Sequence[tuple[str, str]], inputs: Sequence[tuple[st
                 f"{other_what} ({_where(other_path)})"
             )
         seen[identity] = (what, path)
+
+
+def _stdin_identity() -> tuple[object, ...] | None:
+    """The file standard input is redirected from, or None (a pipe, a terminal, closed)."""
+    try:
+        info = os.fstat(0)
+    except OSError:
+        return None
+    return ("inode", info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
+
+
+def _keeps_nothing(path: str) -> bool:
+    """True for a character device or FIFO given by name: writing there replaces no file.
+
+    Not for the streams of this process (``-``, ``/dev/stdout``): two outputs on one stream
+    would be mixed, and one of them may be a file the shell redirected."""
+    if stream_fd(path) is not None:
+        return False
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
 def _where(path: str) -> str:

@@ -181,7 +181,9 @@ GUIDE = (
         "cannot write <path>",
         "The report, summary or saved-status path cannot be written: its folder does not "
         "exist or is not writable, it is a folder, a block device or a socket, the name is "
-        "too long, or the system refused (the reason follows).",
+        "too long, or the system refused (the reason follows). `cannot write reports into "
+        "<dir>`: the --output-dir is a file, its parent folder does not exist (only the last "
+        "level is made), or no file can be made in it; checked before any store is fetched.",
         "Create the folder or pick another path; `-o -` writes to standard output.",
     ),
     Entry(
