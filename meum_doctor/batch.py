@@ -343,7 +343,9 @@ def read_keys_file(path: str, secrets: Secrets | None = None) -> list[Target]:
                     secrets.add(parts[-1])
                 if number in flipped:
                     secrets.add(parts[0])
-                    secrets.extend(_LABEL_SEPARATORS.split(parts[0]))  # a key inside it
+                    # A key inside it ("shop <key>"); its plain words stay printable.
+                    words = _LABEL_SEPARATORS.split(parts[0])
+                    secrets.extend(w for w in words if _keyness(w) >= REVERSED_KEYNESS)
     in_file = Secrets(keys)
 
     from meum_doctor.client import check_key  # keys mean the network: httpx is needed anyway

@@ -59,11 +59,13 @@ def test_a_bare_key_that_is_sent_still_warns(run: Any, tmp_path: Path) -> None:
 
 
 def test_reversed_lines_make_both_fields_secrets(tmp_path: Path) -> None:
-    keys = write_keys(tmp_path, f"{BARE},store-e\n{KEY_A},store-b\n")
+    keys = write_keys(tmp_path, f"{BARE},store-e\n{KEY_A},store-b\nNorthwind {BARE}2,shop-n\n")
     secrets = Secrets()
     found = fleet.targets([], keys, secrets=secrets)
-    assert {BARE, "store-e", KEY_A, "store-b"} <= set(secrets)
-    assert [(t.label, t.key) for t in found] == [("line 1", None), ("line 2", None)]
+    assert {BARE, "store-e", KEY_A, "store-b", f"{BARE}2", "shop-n"} <= set(secrets)
+    assert "Northwind" not in secrets  # a plain word of the label stays printable
+    assert [(t.label, t.key) for t in found] == [("line 1", None), ("line 2", None),
+                                                 ("line 3", None)]
 
 
 def test_real_labels_with_a_bare_key_are_kept(tmp_path: Path) -> None:
