@@ -319,6 +319,13 @@ PIPE_DEADLINE = 30.0
 #: made of (a key's random part; a name in words has separators or is shorter).
 KEY_PREFIX_IN_LABEL = re.compile(r"sk_(?:live|test)_", re.IGNORECASE)
 KEY_ALPHABET_RUN = re.compile(r"[A-Za-z0-9_]{20,}")
+#: How much a field looks like a key (see :func:`_keyness`) for a line whose key field has no
+#: public prefix to be read as written the wrong way round, ``key,label``: a token of 8 or
+#: more letters and digits with no separator and mixed case or digits, as a key's random
+#: part is. A label in words (``store-e``, ``Harbor Books``, ``shop2``) scores below it.
+REVERSED_KEYNESS = 3
+_BARE_TOKEN = re.compile(r"[A-Za-z0-9]{8,}")
+_LABEL_SEPARATORS = re.compile(r"[\s\-_.,;:/()\[\]]+")
 
 
 def read_keys_file(path: str, secrets: Secrets | None = None) -> list[Target]:
@@ -348,10 +355,18 @@ def read_keys_file(path: str, secrets: Secrets | None = None) -> list[Target]:
     # The key of a well-formed line is its last field; of a malformed one, nobody knows, so
     # its raw line and every key-like field are secrets (a plain word that only stood in the
     # key's place is not: hiding it everywhere would garble the output and protect nothing).
+    # A line written the wrong way round (``key,label``) has both: nobody knows which field
+    # is the key, so both are secrets and neither is shown or sent.
+    flipped = {
+        number
+        for number, parts in fields.items()
+        if len(parts) == 2 and _reversed(parts[0], parts[1])
+    }
     keys = {
         parts[-1]
-        for parts in fields.values()
-        if len(parts) == 1 or (len(parts) == 2 and parts[-1] and not _key_like(parts[0]))
+        for number, parts in fields.items()
+        if len(parts) == 1
+        or (len(parts) == 2 and parts[-1] and not _key_like(parts[0]) and number not in flipped)
     }
     if secrets is not None:
         for number, line in parsed:
@@ -361,8 +376,13 @@ def read_keys_file(path: str, secrets: Secrets | None = None) -> list[Target]:
                 secrets.add(line)
                 parts = fields[number]
                 secrets.extend(part for part in parts if _key_like(part))
-                if parts[-1] in keys:
+                if parts[-1] in keys or number in flipped:
                     secrets.add(parts[-1])
+                if number in flipped:
+                    secrets.add(parts[0])
+                    # A key inside it ("shop <key>"); its plain words stay printable.
+                    words = _LABEL_SEPARATORS.split(parts[0])
+                    secrets.extend(w for w in words if _keyness(w) >= REVERSED_KEYNESS)
     in_file = Secrets(keys)
 
     from meum_doctor.client import check_key  # keys mean the network: httpx is needed anyway
@@ -393,6 +413,8 @@ def _keys_line(
     raw_label = parts[0] if len(parts) == 2 else ""
     problems = []
     why = _label_problem(raw_label, keys, in_file)
+    if not why and raw_label and _reversed(raw_label, key):
+        why = "and the field after it does not: the line may be written key,label"
     if why:
         problems.append(
             f"the label looks like an API key ({why}), so it is not shown; write 'label,key' "
@@ -419,6 +441,32 @@ def _keys_line(
 def _key_like(text: str) -> bool:
     """True for text that is, or contains, something that looks like a key."""
     return bool(KEY_PREFIX_IN_LABEL.search(text) or KEY_ALPHABET_RUN.search(text))
+
+
+def _keyness(text: str) -> int:
+    """How much ``text``, as one whole field, looks like a key: 0 (a name) and up.
+
+    A public prefix settles it. Otherwise a key is one long token of letters and digits,
+    mixed case or with digits; anything with a separator (space, hyphen, underscore), or
+    shorter than 8 characters, is how names are written, not keys.
+    """
+    if KEY_PREFIX_IN_LABEL.match(text):
+        return 10
+    if not _BARE_TOKEN.fullmatch(text):
+        return 0
+    mixed = any(c.isupper() for c in text) and any(c.islower() for c in text)
+    digits = any(c.isdigit() for c in text)
+    return 1 + (len(text) >= 12) + (len(text) >= 20) + mixed + digits
+
+
+def _reversed(label: str, key: str) -> bool:
+    """True when a ``label,key`` line looks written ``key,label``: the key field has no
+    public prefix and the label (or a word of it) looks at least as much like a key as the
+    key field does. Such a line is refused, never guessed at: either field may be the key."""
+    if not label or not key or public_prefix(key):
+        return False
+    label_keyness = max(_keyness(word) for word in [label, *_LABEL_SEPARATORS.split(label)])
+    return label_keyness >= max(REVERSED_KEYNESS, _keyness(key))
 
 
 def _label_problem(label: str, keys: set[str], in_file: Secrets) -> str | None:

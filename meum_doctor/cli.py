@@ -820,7 +820,8 @@ def _secrets_in(args: Sequence[str]) -> list[str]:
         elif arg.startswith("--api-key="):
             found.append(arg.split("=", 1)[1])
     # As given and as used (surrounding whitespace dropped): an echo shows the latter.
-    return [form for key in found for form in (key, key.strip()) if len(form) >= 4]
+    # Secrets.add skips what is too short or only words the tool prints (--api-key Bearer).
+    return [form for key in found for form in (key, key.strip())]
 
 
 def _scrub(text: str) -> str:

@@ -39,6 +39,13 @@ HIDDEN = "[secret]"
 #: Strings shorter than this are not treated as secrets: replacing them everywhere would
 #: garble a report, and so short a value protects nothing anyway.
 MIN_LENGTH = 6
+#: Words the tool itself prints next to keys ("starts with the word Bearer", "sends it as
+#: 'Authorization: Bearer'", "sk_live_…", "[secret]"). A value made only of them (``--api-key
+#: Bearer``) is not a secret: masking it would garble the very message that explains the
+#: mistake, and a key that is such a word protects nothing.
+TOOL_WORDS = frozenset(
+    {"bearer", "authorization", "sk", "live", "test", "secret", "api", "key", "meum", "doctor"}
+)
 #: Up to this many forms, one alternation of them all is fastest; beyond it, anchors.
 SMALL = 256
 
@@ -73,6 +80,12 @@ def _anchor_index(forms: Iterable[str]) -> dict[str, list[str]]:
 def _windows(text: str) -> Iterator[str]:
     """Every MIN_LENGTH-character window of ``text``."""
     return (text[i : i + MIN_LENGTH] for i in range(len(text) - MIN_LENGTH + 1))
+
+
+def is_tool_words(value: str) -> bool:
+    """True when ``value`` is only words the tool prints (:data:`TOOL_WORDS`) and punctuation."""
+    words = re.split(r"[^a-z0-9]+", value.lower())
+    return all(word in TOOL_WORDS for word in words if word)
 
 
 def public_prefix(key: str) -> str:
@@ -188,8 +201,9 @@ class Secrets:
         self.extend(values)
 
     def add(self, value: str | None) -> None:
-        """Remember ``value`` as a secret (ignored when empty or too short to matter)."""
-        if not value or len(value) < MIN_LENGTH or value in self._values:
+        """Remember ``value`` as a secret (ignored when empty, too short to matter, or only
+        words the tool prints: see :data:`TOOL_WORDS`)."""
+        if not value or len(value) < MIN_LENGTH or value in self._values or is_tool_words(value):
             return
         self._values.add(value)
         hint = key_hint(value)
