@@ -53,8 +53,8 @@ def status_field_malformed(status: Status, ctx: Context) -> Iterator[Finding]:
             title=f"And {rest} more status fields could not be read, not listed one by one",
             detail=(
                 f"{total} values in the status could not be read; the first {limit} are "
-                "shown above. The rest were ignored too; the raw status at the end of this "
-                "report has them all."
+                "shown above. The rest were ignored too; the raw status has them all "
+                "(--format json, markdown or html)."
             ),
             evidence={"problems.count": total, "fields": ", ".join(fields[:20])},
             remediation=(SEND_TO_SUPPORT,),

@@ -5,7 +5,7 @@ with ``"base": "empty"``; ``"remove"`` deletes fields), an optional evaluation t
 configuration, and the exact findings (rule ID, severity) the rule must yield, in order;
 optionally words the titles must contain (``title_contains``), the remediation steps must
 or must not contain (``steps_contain``, ``steps_exclude``), and the titles and details must
-not contain (``text_exclude``).
+not contain (``text_exclude``), and evidence values (``evidence``).
 Only the rule under test runs, so a case says precisely when that rule fires.
 """
 
@@ -63,6 +63,8 @@ def test_rule_case(rule_id: str, case: dict[str, Any]) -> None:
         assert any(needle in step for step in steps), needle
     for needle in case.get("steps_exclude", []):
         assert not any(needle in step for step in steps), needle
+    for name, value in case.get("evidence", {}).items():
+        assert any(f.finding.evidence.get(name, object()) == value for f in evaluation.findings)
     texts = [f"{f.finding.title} {f.finding.detail}" for f in evaluation.findings]
     for needle in case.get("text_exclude", []):
         assert not any(needle in text for text in texts), needle
