@@ -14,6 +14,9 @@ and the verdict is:
 - ``unknown`` when none could be read (MD901 reports missing and unreadable fields, MD101
   unrecognised values).
 
+A verdict that only one field speaks for is flagged (:attr:`Connection.single_voice`): MD101
+then asks to confirm in the dashboard instead of advising a reconnect.
+
 Every built-in rule that asks "is it connected?" uses :func:`connection_of`, so they all
 give the same answer for the same status.
 """
@@ -78,6 +81,19 @@ class Connection:
     def not_connected(self) -> bool:
         """True when every readable field says not connected (and at least one does)."""
         return self.verdict == "not_connected"
+
+    @property
+    def single_voice(self) -> bool:
+        """True when only one of the three fields could be read at all (yes or no).
+
+        The verdict still follows that one field, but a lone field is weak evidence: a
+        ``status: "error"`` in a body that has nothing else of a status is far more likely an
+        error answer or a half-written file than a disconnected store. So MD101 does not give
+        its critical "reconnect with a new key" advice on one field's word: it reports at high
+        and asks to check the dashboard first (see MD101). Two agreeing fields are needed for
+        the critical finding.
+        """
+        return len(self.reading("yes", "no")) == 1
 
     def reading(self, *readings: Reading) -> tuple[ConnectionField, ...]:
         """The fields that read as one of ``readings``, in :data:`FIELDS` order."""

@@ -31,9 +31,43 @@ def normalize_host(host: str | None) -> str | None:
     import idna  # only for Unicode hosts; httpx depends on it already
 
     try:
-        return idna.encode(text, uts46=True).decode("ascii").lower()
+        # Non-strict UTS #46, as browsers apply it: underscores and the like are allowed, and
+        # non-transitional processing keeps ß as ß (never ss).
+        return (
+            idna.encode(text, uts46=True, std3_rules=False, transitional=False)
+            .decode("ascii")
+            .lower()
+        )
     except (idna.IDNAError, UnicodeError, ValueError):
-        return text.lower()
+        return _per_label(text)
+
+
+def _per_label(text: str) -> str:
+    """Punycode each label on its own, for hosts IDNA 2008 refuses (``☕.example``).
+
+    Browsers still reach such hosts, by their punycode (``xn--53h.example``); so this must
+    give the same form, or a Unicode address and its punycode spelling would look like two
+    different sites (MD504 once told merchants to deactivate the plugin on their own shop).
+    """
+    import idna
+
+    try:
+        mapped = idna.uts46_remap(text, std3_rules=False, transitional=False)
+    except (idna.IDNAError, UnicodeError, ValueError):
+        mapped = text.lower()
+    labels = []
+    for label in mapped.split("."):
+        if label.isascii():
+            labels.append(label.lower())
+            continue
+        try:
+            labels.append(idna.alabel(label).decode("ascii"))
+        except (idna.IDNAError, UnicodeError, ValueError):
+            try:  # raw RFC 3492 punycode: what a browser sends for a label IDNA refuses
+                labels.append("xn--" + label.encode("punycode").decode("ascii"))
+            except UnicodeError:
+                return text.lower()
+    return ".".join(labels).lower()
 
 
 def host_of(url: str | None) -> str | None:

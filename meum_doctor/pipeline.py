@@ -19,7 +19,7 @@ from meum_doctor.redact import RedactionState
 from meum_doctor.report import ConfigUsed, Report, build_report
 from meum_doctor.rule import Rule, Severity
 from meum_doctor.sources import RawStatus
-from meum_doctor.status import KNOWN_FIELDS, parse
+from meum_doctor.status import KNOWN_FIELDS, Status, parse
 
 if TYPE_CHECKING:
     from meum_doctor.saved import Timing
@@ -133,14 +133,8 @@ def diagnose(
     status's) says which moment to judge against instead of ``setup.now``, and why.
     """
     status = parse(raw.body)
-    if raw.source_type in ("file", "stdin") and not status.present & KNOWN_FIELDS:
-        # A file is named by a person and may be anything JSON (a config, a credentials file
-        # a folder scan met): judging it would report a "disconnected store" that never was.
-        where = "standard input" if raw.source_type == "stdin" else f"status file {raw.location}"
-        raise BadResponse(
-            f"{where} is not a Meum status: it has none of the status's fields "
-            "(status, connected, site_url, …)"
-        )
+    if raw.source_type in ("file", "stdin"):
+        _refuse_non_status(status, raw)
     now = timing.evaluated_at if timing else setup.now
     evaluation = evaluate(status, setup.rules, setup.config, setup.settings, now)
     return build_report(
@@ -159,4 +153,33 @@ def diagnose(
         timing=timing,
         available=setup.available,
         redaction=setup.redaction,
+    )
+
+
+#: Fields of a status that only this API sends. ``status``, ``issues``, ``error`` or ``message``
+#: are in every other JSON (an API error answer, a Jira export): one of them alone does not make
+#: a file a Meum status, and judging such a file reported a "disconnected store" that never was.
+SPECIFIC_FIELDS = (KNOWN_FIELDS - {"status", "issues"}) | {
+    "integration_public_id",
+    "payout_configured",
+}
+#: The keys an API's error answer is made of ({"status": "error", "message": "Unauthorized"}).
+ERROR_FIELDS = frozenset({"error", "errors", "message", "detail", "code"})
+
+
+def _refuse_non_status(status: Status, raw: RawStatus) -> None:
+    """Raise BadResponse for a file that is not a Meum status (see :data:`SPECIFIC_FIELDS`)."""
+    if status.present & SPECIFIC_FIELDS:
+        return
+    where = "standard input" if raw.source_type == "stdin" else f"status file {raw.location}"
+    if status.present & ERROR_FIELDS:
+        # The keys are named, never their values: an error text may echo a key or a token.
+        keys = ", ".join(sorted(status.present & (ERROR_FIELDS | {"status"})))
+        raise BadResponse(
+            f"{where} is not a Meum status: it looks like an API error answer ({keys}), not a "
+            "status; save the status again from a request that succeeded"
+        )
+    raise BadResponse(
+        f"{where} is not a Meum status: it has none of the status's own fields "
+        "(connected, connection_status, site_url, integration_id, …)"
     )

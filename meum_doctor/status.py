@@ -24,7 +24,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
@@ -246,7 +246,9 @@ def from_mapping(data: Mapping[str, Any]) -> Status:
 #: outside them is far more likely a mistake (a counter, a year, an ID) than a time.
 EPOCH_MIN = 946_684_800
 EPOCH_MAX = 4_102_444_800
-_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?$")
+# ASCII digits only: \d (and float()) would also take Arabic-Indic or other digits, and no
+# API writes a Unix time that way.
+_NUMBER_RE = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 # "UTC", "GMT" or a lone "Z" after the time, with or without a space (PHP's date('T'), MySQL
 # exports, logs): the same instant as +00:00.
 _UTC_SUFFIX_RE = re.compile(r"\s*(?:UTC|GMT|Z)$")
@@ -310,6 +312,15 @@ def _rfc2822(text: str) -> datetime:
     sign = -1 if zone.startswith("-") else 1
     tz = timezone(timedelta(minutes=sign * offset))
     return datetime(year, month, day, hour, minute, second, tzinfo=tz)
+
+
+def _date_only(text: str) -> bool:
+    """True for a calendar date with no time of day (``2026-11-27``, ``20261127``)."""
+    try:
+        date.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return True
 
 
 def _json_type(value: object) -> str:
@@ -412,6 +423,11 @@ class _Reader:
             return None
         if value.strip() in ZERO_DATES:
             return None  # PHP's way of saying "never": absent, not unreadable
+        if _date_only(value):
+            # "2026-11-27" says which day, not when: read as midnight it made a check-in of
+            # this morning "36 hours ago". Unreadable (MD901), never a guessed time of day.
+            self._problem(name, value, "a date without a time of day")
+            return None
         try:
             return parse_datetime(value)
         except (ValueError, OverflowError, OSError):

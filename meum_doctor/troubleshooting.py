@@ -351,9 +351,17 @@ GUIDE = (
     ),
     Entry(
         3,
+        "<file> is not a Meum status: it looks like an API error answer",
+        "The --input file (or standard input, or a batch status file) holds an error answer "
+        "of an API ({\"status\": \"error\", \"message\": ...}), saved instead of a status.",
+        "Save the status again from a request that succeeded (check the API key first).",
+    ),
+    Entry(
+        3,
         "<file> is not a Meum status",
         "The --input file (or standard input, or a batch status file) is a JSON object "
-        "without any field of a WooCommerce integration status.",
+        "without any field specific to a WooCommerce integration status (status or issues "
+        "alone are in many other files).",
         "Check that you gave the saved status, not another JSON file.",
     ),
     Entry(

@@ -98,16 +98,25 @@ def health_finding(
     severities: dict[str, Severity],
     steps: tuple[str, ...],
     links: tuple[Link, ...],
+    fix_classes: frozenset[str] = frozenset({"bad", "degraded"}),
 ) -> Iterator[Finding]:
     """One finding for an enumerated health-like field, by the class of its value.
 
     ``severities`` maps a class (``bad``, ``degraded``, ``unknown``, ``missing``) to the
     severity it gets; a class it does not name yields nothing. A missing value counts only
     for a connected store (during onboarding nothing is reported yet, and that is normal),
-    and a value that was sent but could not be read is left to MD901, never called missing.
+    and a value that was sent but could not be read is left to MD901, never called missing;
+    so is a blank string, which MD901 calls "empty" as it does for a blank ``status``.
+
+    ``steps`` (the rule's fix) are given only for a value of one of ``fix_classes``: a value
+    that is unrecognised or absent says nothing is broken, so the steps are to check the
+    value and ask support, never the fix (MD401's fix replaces working credentials).
     """
     if status.unreadable(field_name):
         return
+    sent = status.raw.get(field_name)
+    if isinstance(sent, str) and not sent.strip():
+        return  # MD901: "The status field ... is empty"
     cls = ctx.classify(field_name, value)
     if cls == "healthy" or cls not in severities:
         return
@@ -133,6 +142,8 @@ def health_finding(
             f"Meum reports the {what} as {value}, which is "
             f"{'a failing' if cls == 'bad' else 'a degraded'} state."
         )
+    if cls not in fix_classes:
+        steps = _check_steps(field_name, value, what, cls)
     yield Finding(
         title=title,
         detail=detail,
@@ -140,4 +151,20 @@ def health_finding(
         evidence=evidence,
         remediation=steps,
         links=links,
+    )
+
+
+def _check_steps(field_name: str, value: str | None, what: str, cls: str) -> tuple[str, ...]:
+    """Steps for a value that says nothing is broken: find out, do not fix blindly."""
+    if cls == "unknown":
+        return (
+            f"Check in the Meum dashboard what the {what} {value!r} means for this store.",
+            f"If {value!r} is a value Meum really uses, add it to [values.{field_name}] in the "
+            "meum-doctor configuration (healthy, degraded or bad).",
+            "If the dashboard shows a problem, or you are unsure, contact Meum support with "
+            "this report attached.",
+        )
+    return (
+        "Run meum-doctor again in a few minutes: the plugin may not have reported it yet.",
+        f"If the {what} stays unreported, contact Meum support with this report attached.",
     )

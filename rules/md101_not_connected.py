@@ -30,7 +30,9 @@ def not_connected(status: Status, ctx: Context) -> Iterator[Finding]:
     unexpired connect key is pending, onboarding is in progress and the severity is high.
     The fields are read together: when they contradict each other MD104 reports it, and a
     missing or unreadable field is MD901, never taken as "not connected". A connection_status
-    or status value meum-doctor does not recognise is medium, named, never guessed.
+    or status value meum-doctor does not recognise is medium, named, never guessed. When only
+    one of the three fields can be read and it says not connected, the finding is high and asks
+    to confirm in the Meum dashboard first: one field alone is not enough to advise a reconnect.
 
     How to fix: in the Meum dashboard, create a new connection key (it is valid for about 24
     hours); in wp-admin open WooCommerce › Settings › Payments › Meum, paste the key and save.
@@ -63,6 +65,31 @@ def not_connected(status: Status, ctx: Context) -> Iterator[Finding]:
             severity=Severity.HIGH,
             evidence=evidence,
             remediation=steps[1:],
+            links=payments_link(status),
+        )
+        return
+    if connection.single_voice:
+        # One field's word against two that are silent: likely, not certain. Confirm before
+        # replacing a connection that may be working (see Connection.single_voice).
+        field = connection.reading("no")[0]
+        yield Finding(
+            title=(
+                f"Only the {field.label} says the store is not connected ({field.describe()})"
+            ),
+            detail=(
+                "The other connection fields are missing or could not be read, so one field "
+                "alone says the store is not connected. Check in the Meum dashboard before "
+                "reconnecting: if the store shows as connected there, the status is incomplete "
+                "(see the other findings) and nothing needs to be reconnected."
+            ),
+            severity=Severity.HIGH,
+            evidence=evidence,
+            remediation=(
+                "In the Meum dashboard, check whether the store shows as connected.",
+                "Only if it does not: create a new WooCommerce connection key there, then in "
+                "wp-admin open WooCommerce › Settings › Payments › Meum, paste it and save.",
+                "Run meum-doctor again.",
+            ),
             links=payments_link(status),
         )
         return

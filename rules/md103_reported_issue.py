@@ -75,13 +75,16 @@ def reported_issue(status: Status, ctx: Context) -> Iterator[Finding]:
         title=f"Meum reports {problems}, not listed one by one",
         detail=(
             f"Meum's issues list has {entries} {'entry' if entries == 1 else 'entries'}, "
-            f"{len(groups)} different; {shown}. The rest are in the raw status at the end of "
-            "this report."
+            f"{len(groups)} different; {shown}. The rest are in the raw status, which the "
+            "json, markdown and html formats include (--format json, markdown or html)."
         ),
         evidence={
             "issues.count": entries,
             "issues.different": len(groups),
             "issues.listed": len(listed),
         },
-        remediation=("Read the full issues list in the raw status and act on each.",),
+        remediation=(
+            "Read the full issues list in the raw status (--format json, markdown or html) "
+            "and act on each.",
+        ),
     )

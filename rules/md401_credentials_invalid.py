@@ -23,7 +23,11 @@ def credentials_invalid(status: Status, ctx: Context) -> Iterator[Finding]:
     request fails (critical). A value meum-doctor does not recognise is medium, as is a
     connected store that reports no credential status. Healthy values: VALID, ACTIVE.
 
-    How to fix: reconnect the plugin with a new connection key; that issues fresh credentials.
+    How to fix: for a value known to be bad, reconnect the plugin with a new connection key;
+    that issues fresh credentials. For an unrecognised or unreported value, do not replace
+    working credentials: check the value in the Meum dashboard, teach it in the
+    [values.credential_status] section of the configuration if Meum really uses it, or
+    contact Meum support. An empty value is reported by MD901.
     """
     yield from health_finding(
         ctx,
@@ -44,4 +48,7 @@ def credentials_invalid(status: Status, ctx: Context) -> Iterator[Finding]:
             "Run meum-doctor again: the credential status should be VALID or ACTIVE.",
         ),
         payments_link(status),
+        # Only a value known to be bad calls for new credentials: replacing the key of a
+        # store whose other fields say connected could break a working integration.
+        fix_classes=frozenset({"bad"}),
     )

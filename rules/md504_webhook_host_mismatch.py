@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from meum_doctor.plugin import (
     Category,
@@ -38,6 +39,9 @@ def webhook_host_mismatch(status: Status, ctx: Context) -> Iterator[Finding]:
     site, hook = host_of(status.site_url), host_of(status.webhook_url)
     if site is None or hook is None or same_site(site, hook):
         return
+    # Hosts are compared in their canonical (punycode) form but named as sent: a merchant
+    # knows their shop as bücher.example, not as xn--bcher-kva.example.
+    site, hook = _as_sent(status.site_url, site), _as_sent(status.webhook_url, hook)
     yield Finding(
         title=f"Webhooks go to {hook}, but the store is {site}",
         detail=(
@@ -53,3 +57,12 @@ def webhook_host_mismatch(status: Status, ctx: Context) -> Iterator[Finding]:
         ),
         links=payments_link(status),
     )
+
+
+def _as_sent(url: str | None, canonical: str) -> str:
+    """The host of ``url`` as it was written (lower-cased), else its canonical form."""
+    try:
+        host = urlsplit((url or "").strip()).hostname
+    except ValueError:
+        host = None
+    return host or canonical

@@ -34,15 +34,22 @@ def connect_key_leftover(status: Status, ctx: Context) -> Iterator[Finding]:
         return
     if key.expires_at is not None and key.expires_at <= ctx.now:
         return  # expired: harmless, nothing to revoke
-    until = f" until {iso(key.expires_at)}" if key.expires_at else ""
+    if key.expires_at is not None:
+        works = f"still works until {iso(key.expires_at)}"
+    elif status.unreadable("pending_connection_key.expires_at"):
+        # Sent but unreadable ("soon"): whether it still works cannot be told, only feared.
+        works = "may still work (its expiry could not be read)"
+    else:
+        works = "may still work (no expiry was reported)"
     yield Finding(
         title="An unused connection key is still valid although the store is connected",
         detail=(
             "The store is connected, but a connection key created for it was never used and "
-            f"still works{until}. Revoke it so nobody else can use it."
+            f"{works}. Revoke it so nobody else can use it."
         ),
         evidence={
-            "connected": True,
+            # The value as sent: the verdict may come from the two statuses alone.
+            "connected": status.raw.get("connected"),
             "pending_connection_key.key_prefix": key.key_prefix,
             "pending_connection_key.expires_at": expiry_evidence(status, key),
         },

@@ -28,7 +28,8 @@ def status_field_malformed(status: Status, ctx: Context) -> Iterator[Finding]:
     {max_findings}; the rest are summarised in one more finding. The three fields that say
     whether the store is connected (connected, connection_status, status) are always sent by
     the API; a missing one is reported here too, and the connection is judged from the
-    others.
+    others. An empty string in health_status, credential_status or webhook_health is
+    reported here as "empty" too (MD102, MD401 and MD501 leave it alone).
 
     How to fix: nothing on the store: send this report to Meum support, since the API sent
     something its own documentation does not allow.
@@ -52,8 +53,8 @@ def status_field_malformed(status: Status, ctx: Context) -> Iterator[Finding]:
             title=f"And {rest} more status fields could not be read, not listed one by one",
             detail=(
                 f"{total} values in the status could not be read; the first {limit} are "
-                "shown above. The rest were ignored too; the raw status at the end of this "
-                "report has them all."
+                "shown above. The rest were ignored too; the raw status has them all "
+                "(--format json, markdown or html)."
             ),
             evidence={"problems.count": total, "fields": ", ".join(fields[:20])},
             remediation=(SEND_TO_SUPPORT,),
@@ -80,3 +81,25 @@ def status_field_malformed(status: Status, ctx: Context) -> Iterator[Finding]:
             evidence={field.name: field.value},
             remediation=(SEND_TO_SUPPORT,),
         )
+    for name, label in BLANK_CHECKED.items():
+        value = status.raw.get(name)
+        if isinstance(value, str) and not value.strip():
+            # A blank string is neither a value nor an absence: the rule for the field
+            # (MD102, MD401, MD501) leaves it here rather than guess which it is.
+            yield Finding(
+                title=f"The status field {name} is empty",
+                detail=(
+                    f"Meum sent an empty string for '{name}', the {label}, so it could not be "
+                    "judged and the checks that need it were skipped."
+                ),
+                evidence={name: value},
+                remediation=(SEND_TO_SUPPORT,),
+            )
+
+
+#: Enumerated fields besides the connection fields whose blank value is reported here.
+BLANK_CHECKED = {
+    "health_status": "integration's health",
+    "credential_status": "plugin's API credential status",
+    "webhook_health": "webhook delivery health",
+}

@@ -306,7 +306,16 @@ def test_recursive_scan_never_follows_linked_folders(run: Any, tmp_path: Path) -
     assert summary["skipped"][0]["path"] == str(folder / "b")
 
 
-@pytest.mark.parametrize("body", [b'{"a": 1}', b"{}", b'{"token": "x", "user": "y"}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"a": 1}',
+        b"{}",
+        b'{"token": "x", "user": "y"}',
+        # Generic keys alone (a Jira export) are not enough to be a Meum status.
+        b'{"issues": [{"key": "SHOP-1", "summary": "x"}], "total": 1}',
+    ],
+)
 def test_json_that_is_no_status_is_refused(run: Any, tmp_path: Path, body: bytes) -> None:
     other = tmp_path / "other.json"
     other.write_bytes(body)
@@ -322,6 +331,33 @@ def test_json_that_is_no_status_is_refused(run: Any, tmp_path: Path, body: bytes
     assert result.code == 3
     assert [f["label"] for f in summary["not_checked"]] == ["other"]
     assert "is not a Meum status" in summary["not_checked"][0]["error"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"status": "error", "message": "Unauthorized"}',
+        b'{"status": 401, "error": "invalid_api_key"}',
+    ],
+)
+def test_saved_api_error_answer_is_no_status(run: Any, tmp_path: Path, body: bytes) -> None:
+    # A saved error answer once read as a store "not connected (status: error)": CRITICAL,
+    # with advice to create a new connection key.
+    saved = tmp_path / "answer.json"
+    saved.write_bytes(body)
+    result = run(["check", "--input", str(saved), "--now", NOW])
+    assert result.code == 3
+    assert_one_line_error(result)
+    assert f"status file {saved} is not a Meum status: it looks like an API error answer" in (
+        result.err
+    )
+    assert "MD101" not in result.out + result.err
+
+
+def test_one_specific_field_is_enough_to_be_a_status(run: Any, tmp_path: Path) -> None:
+    saved = tmp_path / "partial.json"
+    saved.write_bytes(b'{"status": "CONNECTED", "site_url": "https://shop.example"}')
+    assert run(["check", "--input", str(saved), "--now", NOW]).code != 3
 
 
 # Item 7 and issue 10 item 14: batch names, labels and the summary -------------------------

@@ -138,15 +138,18 @@ QUOTED_FIELDS = (
     "integration_id", "webhook_url", "last_seen_at",
 )
 HOSTILE_STATUSES = {
-    "many bad issues": lambda n: {"issues": [0] * n},
-    "many issues": lambda n: {"issues": ["a"] * n},
+    # Each has a field only a Meum status has ("connected", "connection_status"): a file with
+    # only generic ones (status, issues) is refused before any report.
+    "many bad issues": lambda n: {"connected": True, "issues": [0] * n},
+    "many issues": lambda n: {"connected": True, "issues": ["a"] * n},
     "many bad fields": lambda n: {"issues": [{}] * n, "connected": [0] * n},
-    # one known field, so the file is a status (a file with none is refused before any report)
-    "many unknown fields": lambda n: {"status": "CONNECTED", **{f"f{i}": 0 for i in range(n)}},
-    "long string": lambda n: {"issues": ["&" * n]},
-    "long invisible string": lambda n: {"issues": ["\u200b" * n] * 3},
-    "long emoji issues": lambda n: {"issues": ["\U0001f600" * n] * 25},
-    "quotes and ampersands": lambda n: {"status": "CONNECTED", "x": ['"&<' * 10] * n},
+    "many unknown fields": lambda n: {
+        "connection_status": "CONNECTED", **{f"f{i}": 0 for i in range(n)}},
+    "long string": lambda n: {"connected": True, "issues": ["&" * n]},
+    "long invisible string": lambda n: {"connected": True, "issues": ["\u200b" * n] * 3},
+    "long emoji issues": lambda n: {"connected": True, "issues": ["\U0001f600" * n] * 25},
+    "quotes and ampersands": lambda n: {
+        "connection_status": "CONNECTED", "x": ['"&<' * 10] * n},
     "deep-ish nesting": deep,
     "long site address": lambda n: {
         "site_url": "https://shop.example/" + "&" * n, "connected": True, "status": "ERROR",

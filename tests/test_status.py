@@ -179,6 +179,11 @@ def test_datetimes_are_aware_utc(text: str | float, expected: datetime) -> None:
         "Sat, 28 Foo 2026 11:00:00 GMT",
         "2026-11-28 12:00:00 CET",  # an ambiguous zone abbreviation is not guessed
         "x" * 65,
+        # A date is not a moment: read as midnight it made this morning "36 hours ago".
+        "2026-11-27",
+        "20261127",
+        # Unix time in Arabic-Indic digits (1795867200): only ASCII digits are a number.
+        "\u0661\u0667\u0669\u0665\u0668\u0666\u0667\u0662\u0660\u0660",
     ],
 )
 def test_implausible_or_unreadable_times_are_problems(value: object) -> None:

@@ -49,6 +49,8 @@ def _scenarios(tmp_path: Path) -> list[list[str]]:
     big.write_text('{"a": "' + "x" * (1024 * 1024) + '"}')
     no_status = tmp_path / "other.json"
     no_status.write_text('{"token": "abc"}')
+    error_answer = tmp_path / "answer.json"
+    error_answer.write_text('{"status": "error", "message": "Unauthorized"}')
     bad_config = tmp_path / "bad.toml"
     bad_config.write_text("colour = 1\n")
     only_comments = tmp_path / "comments.txt"
@@ -88,6 +90,7 @@ def _scenarios(tmp_path: Path) -> list[list[str]]:
         ["check", "--input", str(big)],
         ["check", "--input", str(tmp_path / "absent.json")],
         ["check", "--input", str(no_status)],
+        ["check", "--input", str(error_answer)],
         ["check", "--input", str(EXAMPLES / "healthy.json"), "-o", str(EXAMPLES / "healthy.json")],
         ["batch"],
         ["batch", str(tmp_path / "absent.json")],

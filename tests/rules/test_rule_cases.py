@@ -2,7 +2,10 @@
 
 Each case gives a status (overrides on top of the healthy example, or on an empty status
 with ``"base": "empty"``; ``"remove"`` deletes fields), an optional evaluation time and
-configuration, and the exact findings (rule ID, severity) the rule must yield, in order.
+configuration, and the exact findings (rule ID, severity) the rule must yield, in order;
+optionally words the titles must contain (``title_contains``), the remediation steps must
+or must not contain (``steps_contain``, ``steps_exclude``), and the titles and details must
+not contain (``text_exclude``), and evidence values (``evidence``).
 Only the rule under test runs, so a case says precisely when that rule fires.
 """
 
@@ -55,6 +58,16 @@ def test_rule_case(rule_id: str, case: dict[str, Any]) -> None:
     assert found == [tuple(item) for item in case["expect"]]
     for needle in case.get("title_contains", []):
         assert any(needle in f.finding.title for f in evaluation.findings), needle
+    steps = [step for f in evaluation.findings for step in f.finding.remediation]
+    for needle in case.get("steps_contain", []):
+        assert any(needle in step for step in steps), needle
+    for needle in case.get("steps_exclude", []):
+        assert not any(needle in step for step in steps), needle
+    for name, value in case.get("evidence", {}).items():
+        assert any(f.finding.evidence.get(name, object()) == value for f in evaluation.findings)
+    texts = [f"{f.finding.title} {f.finding.detail}" for f in evaluation.findings]
+    for needle in case.get("text_exclude", []):
+        assert not any(needle in text for text in texts), needle
 
 
 def test_every_rule_has_a_case_table_with_firing_and_quiet_cases() -> None:
