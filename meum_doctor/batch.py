@@ -641,7 +641,7 @@ def run(
                 deliver(_failed(target, target.path, str(exc), setup), None)
                 continue
             except Exception as exc:  # whatever one store does, the others still run
-                deliver(StoreResult(target.label, target.path, error=_internal(exc)), None)
+                deliver(_failed(target, target.path, _internal(exc), setup), None)
                 continue
             _finish(target, raw, setup, deliver, run_secrets)
     if remote:
@@ -677,7 +677,7 @@ async def _fetch_all(
                 on_store(_failed(target, "api", str(exc), setup), None)
                 continue
             except Exception as exc:  # MemoryError or a bug: this store fails, not the run
-                on_store(StoreResult(target.label, "api", error=_internal(exc)), None)
+                on_store(_failed(target, "api", _internal(exc), setup), None)
                 continue
             arrived.put_nowait((target, raw))
 
