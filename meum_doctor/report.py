@@ -336,6 +336,10 @@ def build_report(
         secrets = Secrets(secrets)
     redactor = Redactor.for_status(status, identity=redact, state=redaction)
     shown_status = redactor.document(status.raw)
+    if secrets:
+        # Before the redacted fingerprint is taken: it must match the status the report
+        # shows, which anyone can hash to check it.
+        shown_status = secrets.scrub_data(shown_status)
     budget = _Budget()
     findings = tuple(
         ReportFinding(
