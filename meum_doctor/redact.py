@@ -2,9 +2,9 @@
 
 Two levels:
 
-- always: the API key (whole, wherever it might turn up) becomes ``sk_live_…``, and the
-  password of any URL (``https://admin:hunter2@…``) becomes ``***``, in the URL and wherever
-  else the same password appears;
+- always: the password of any URL (``https://admin:hunter2@…``) becomes ``***``, in the URL
+  and wherever else the same password appears (API keys are the run's
+  :class:`~meum_doctor.secrets.Secrets`' to remove, from the report and every output);
 - with ``--redact``: everything that could name the store, found *by construction* rather
   than by a list of known fields:
 
@@ -259,11 +259,14 @@ class Redactor:
         status: Status,
         *,
         identity: bool,
-        secrets: Iterable[str] = (),
         state: RedactionState | None = None,
     ) -> Redactor:
-        """The redactor for one status: what identifies it, found in every string of it."""
-        return cls.for_data(status.raw, identity=identity, secrets=secrets, state=state)
+        """The redactor for one status: what identifies it, found in every string of it.
+
+        Keys are not this class's concern: the run's :class:`~meum_doctor.secrets.Secrets`
+        removes them from the finished report and from every output.
+        """
+        return cls.for_data(status.raw, identity=identity, state=state)
 
     @classmethod
     def for_data(
@@ -271,7 +274,6 @@ class Redactor:
         data: Any,
         *,
         identity: bool,
-        secrets: Iterable[str] = (),
         state: RedactionState | None = None,
         also: Mapping[str, str] | None = None,
     ) -> Redactor:
@@ -279,9 +281,6 @@ class Redactor:
         ``also`` adds literals to replace (a batch store's file names)."""
         state = state if state is not None else RedactionState()
         found = _Discovery(identity, state)
-        for secret in secrets:
-            if secret and len(secret) >= MIN_SECRET_LENGTH:
-                found.replacements[secret] = "sk_live_…"
         found.replacements.update(also or {})
         if isinstance(data, Mapping):
             found.status(data)
