@@ -83,9 +83,13 @@ def _windows(text: str) -> Iterator[str]:
 
 
 def is_tool_words(value: str) -> bool:
-    """True when ``value`` is only words the tool prints (:data:`TOOL_WORDS`) and punctuation."""
-    words = re.split(r"[^a-z0-9]+", value.lower())
-    return all(word in TOOL_WORDS for word in words if word)
+    """True when ``value`` is only words the tool prints (:data:`TOOL_WORDS`) and punctuation.
+
+    At least one such word: a value of punctuation alone (``:::::{`` on a keys-file line) is
+    sent as a key like any other, so it is a secret, not "words the tool prints".
+    """
+    words = [word for word in re.split(r"[^a-z0-9]+", value.lower()) if word]
+    return bool(words) and all(word in TOOL_WORDS for word in words)
 
 
 def public_prefix(key: str) -> str:

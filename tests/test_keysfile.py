@@ -414,3 +414,18 @@ def test_an_empty_input_or_demo_is_that_source_not_the_api(run: Any) -> None:
     # to the API with no key (an internal error).
     assert run(["check", "--input", ""]).code == 3
     assert run(["check", "--demo", ""]).code == 2
+
+
+def test_a_key_of_punctuation_alone_is_a_secret_like_any_other(tmp_path: Path) -> None:
+    """Found by fuzzing: `:::::{` has no word in it, and "only words the tool prints" was
+    vacuously true of it, so it was sent as a key but never scrubbed from any output."""
+    from meum_doctor import batch as fleet
+    from meum_doctor.secrets import Secrets
+
+    path = tmp_path / "keys.txt"
+    path.write_text("sk_live_000000000000\n:::::{\n", encoding="utf-8")
+    secrets = Secrets()
+    sent = {target.key for target in fleet.read_keys_file(str(path), secrets)}
+    assert ":::::{" in sent
+    assert ":::::{" in secrets
+    assert secrets.scrub("echo :::::{ here") == "echo [secret] here"
