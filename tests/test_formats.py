@@ -156,3 +156,12 @@ def test_the_warning_is_made_inert(run: Any, tmp_path: Path) -> None:
     result = run([*CHECK, "-f", "json", "-o", str(target)])
     assert "\x1b" not in result.err
     assert "warning: -o" in result.err
+
+
+def test_the_readme_table_lists_every_format_as_declared() -> None:
+    from conftest import REPO
+
+    rows = (REPO / "README.md").read_text().splitlines()
+    for fmt in formats.FORMATS.values():
+        [row] = [r for r in rows if r.startswith(f"| `{fmt.name}`")]
+        assert f"| `.{fmt.suffix}` | `{fmt.media_type}` |" in row, row
