@@ -14,21 +14,19 @@ formats never load Jinja2. The shipped JSON Schemas of the JSON outputs are read
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 if TYPE_CHECKING:
     from meum_doctor.batch import BatchSummary
     from meum_doctor.report import Report
 
 
-@dataclass(frozen=True)
-class Format:
-    """One output format."""
+class Format(NamedTuple):
+    """One output format. (A NamedTuple, not a dataclass: the registry is built on every
+    start-up, ``--version`` included, and a frozen dataclass costs milliseconds to create.)"""
 
     #: What ``-f`` takes.
     name: str
@@ -162,4 +160,6 @@ def schema_text(name: str) -> str:
 
 def load_schema(name: str) -> dict[str, Any]:
     """The shipped JSON Schema called ``name``, parsed."""
+    import json
+
     return cast(dict[str, Any], json.loads(schema_text(name)))
