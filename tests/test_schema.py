@@ -314,3 +314,14 @@ def test_every_run_of_the_suite_validates_its_json(
     monkeypatch.setattr(conftest, "assert_valid_json_output", lambda document: summary)
     with pytest.raises(AssertionError, match="not a valid report document"):
         validate_json_outputs(["batch", "-f", "json"], 0, "{}")
+
+
+def test_the_run_fixture_refuses_an_invalid_json_report(
+    run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check is wired into every in-process run of the suite, not only callable."""
+    import meum_doctor.render.json as json_format
+
+    monkeypatch.setattr(json_format, "render_json", lambda report: '{"schema_version": 2}\n')
+    with pytest.raises(AssertionError, match="'verdict' is a required property"):
+        run(["check", "--input", str(EXAMPLES / "healthy.json"), "--now", NOW, "-f", "json"])
