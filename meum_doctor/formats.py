@@ -7,7 +7,7 @@ and :func:`meum_doctor.render.batch.render_batch`, and (later) a web page's down
 Adding a format means adding one :class:`Format` below and its two renderers.
 
 Renderers are named by dotted path (``module:function``) and imported only when called, so
-importing this module costs nothing: ``--help`` reads the choices, and the terminal and JSON
+importing this module costs next to nothing: ``--help`` reads the choices, and the terminal and JSON
 formats never load Jinja2. The shipped JSON Schemas of the JSON outputs are read here too
 (``meum-doctor schema``), for the same reason: that command must start as fast as ``--help``.
 """
@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
 
 class Format(NamedTuple):
-    """One output format. (A NamedTuple, not a dataclass: the registry is built on every
-    start-up, ``--version`` included, and a frozen dataclass costs milliseconds to create.)"""
+    """One output format. (A NamedTuple rather than a dataclass: cli.py imports the registry
+    on every start-up, ``--version`` included, and a dataclass generates and compiles its
+    methods when its class is created, which a NamedTuple mostly does not.)"""
 
     #: What ``-f`` takes.
     name: str
