@@ -38,6 +38,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from meum_doctor import formats
 from meum_doctor.errors import MeumDoctorError, StatusUnavailable, UsageError
 from meum_doctor.pipeline import Setup, diagnose
 from meum_doctor.report import ConfigUsed, Report
@@ -798,7 +799,6 @@ def summarize(
     )
 
 
-REPORT_SUFFIXES = {"text": "txt", "markdown": "md", "html": "html", "json": "json"}
 #: A file name's stem is kept under this many bytes of UTF-8 (file systems allow 255).
 MAX_STEM_BYTES = 120
 
@@ -817,7 +817,7 @@ def report_file_name(label: str, fmt: str) -> str:
     if short != label or not short:
         digest = hashlib.sha256(label.encode("utf-8", "surrogatepass")).hexdigest()[:8]
         short = f"{short or 'store'}-{digest}"
-    return f"{short}.{REPORT_SUFFIXES[fmt]}"
+    return f"{short}.{formats.get(fmt).suffix}"
 
 
 def _name_key(name: str) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
 
-from meum_doctor import __version__
+from meum_doctor import __version__, formats
 from meum_doctor.errors import ExitCode, MeumDoctorError, UsageError
 from meum_doctor.secrets import Secrets
 
@@ -119,8 +119,8 @@ _EVALUATION_OPTIONS = _options(
         "-f",
         "--format",
         "fmt",
-        type=click.Choice(["text", "markdown", "html", "json"]),
-        default="text",
+        type=click.Choice(formats.names()),
+        default=formats.names()[0],
         show_default=True,
         help="Report format.",
     ),
@@ -199,6 +199,9 @@ class RunOptions:
             verbose=self.verbose,
         )
         _announce_config(setup.config)
+        mismatch = formats.suffix_mismatch(self.output, self.fmt)
+        if mismatch:
+            click.echo(f"meum-doctor: warning: {mismatch}", err=True)
         return setup
 
     @property
@@ -747,6 +750,13 @@ def explain(rule_id: str, config_path: str | None, rules_dirs: Sequence[str]) ->
         raise UsageError(f"no rule {rule_id!r}; `meum-doctor rules` lists them")
     setting = rule_settings(config, found.values())[rule.id]
     click.echo(explain_text(rule, setting, config), nl=False)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("name", type=click.Choice(formats.SCHEMAS), default="report")
+def schema(name: str) -> None:
+    """Print the JSON Schema (draft 2020-12) of a JSON report, batch summary or error."""
+    click.echo(formats.schema_text(name), nl=False)
 
 
 # Entry point: errors become one line and an exit code ---------------------------------------

@@ -36,7 +36,7 @@ from meum_doctor.status import ParseProblem, Status
 if TYPE_CHECKING:
     from meum_doctor.saved import Timing
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Caps on the texts of a finding, so a hostile or broken API cannot make a report enormous
 #: (the raw status, itself capped at 1 MiB by the client, still shows everything received).
 TITLE_LIMIT = 300
@@ -117,6 +117,32 @@ class ConfigUsed:
 
 
 @dataclass(frozen=True)
+class SourceInfo:
+    """One document a report used: its kind, where and when it came from, its fingerprint."""
+
+    #: The kind of document: "meum-status" (the API's integration status).
+    kind: str
+    #: How it was acquired: "api", "file", "stdin", "demo", "cache" or "bundled".
+    type: str
+    #: Where from: the URL (without its query), the file name, "-", the example's name.
+    location: str
+    #: When it was retrieved, when known.
+    retrieved_at: datetime | None
+    #: "sha256:<hex>" of the body as received; None under --redact.
+    fingerprint: str | None
+    request_id: str | None
+
+
+@dataclass(frozen=True)
+class NotEvaluated:
+    """A rule that did not run because evidence it needs was absent."""
+
+    rule: str
+    #: The kinds of document it waits for, e.g. ("site-report",).
+    needs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything a renderer needs, and nothing it has to work out for itself."""
 
@@ -175,6 +201,24 @@ class Report:
         return " ".join(parts)
     #: Every rule loaded, selected or not (``rules`` are the ones selected to run).
     available: tuple[RuleInfo, ...] = ()
+    #: Rules skipped because the evidence they need is absent (STAND-IN on the formats
+    #: branch: the core branch fills it; until then always empty).
+    not_evaluated: tuple[NotEvaluated, ...] = ()
+
+    @property
+    def sources(self) -> tuple[SourceInfo, ...]:
+        """The documents this report used (STAND-IN on the formats branch, built from the
+        one Meum status's fields; the core branch replaces it with real data)."""
+        return (
+            SourceInfo(
+                kind="meum-status",
+                type=self.source_type,
+                location=self.source_location,
+                retrieved_at=self.fetched_at,
+                fingerprint=self.fingerprint,
+                request_id=self.request_id,
+            ),
+        )
 
     @property
     def not_selected(self) -> tuple[str, ...]:

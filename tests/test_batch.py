@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, NOW, SECRET_KEY, SECRET_TAIL, example_bytes
+from conftest import EXAMPLES, NOW, SECRET_KEY, SECRET_TAIL, assert_valid_summary, example_bytes
 from htmlcheck import assert_inert, parse_html
 
 from meum_doctor.exampleapi import ExampleApi
@@ -163,7 +163,7 @@ def test_streamed_json_is_the_summary_dict(paths: list[str], tmp_path: Path) -> 
               on_store=lambda result, report: results.append(result))
     summary = fleet.summarize(results, setup, generated_at=setup.now, tool_version="0")
     streamed = "".join(render_batch(summary, "json"))
-    assert json.loads(streamed) == batch_dict(summary)
+    assert assert_valid_summary(streamed) == batch_dict(summary)
     assert streamed == json.dumps(batch_dict(summary), indent=2) + "\n"
 
 

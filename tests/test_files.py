@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, NOW, assert_one_line_error, example_bytes
+from conftest import EXAMPLES, NOW, assert_one_line_error, assert_valid_summary, example_bytes
 
 from meum_doctor.batch import report_file_name
 
@@ -247,7 +247,7 @@ def test_folder_scan_skips_links_and_fifos_and_says_why(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         assert secret not in done.stdout + done.stderr
         assert "a symbolic link" in done.stdout and "a FIFO" in done.stdout
-    summary = json.loads(subprocess.run(
+    summary = assert_valid_summary(subprocess.run(
         [sys.executable, "-m", "meum_doctor", "batch", str(folder), "--now", NOW, "-f", "json"],
         capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path).stdout)
     assert [s["label"] for s in summary["stores"]] == ["shop"]
@@ -547,7 +547,7 @@ def test_a_real_sigint_during_api_fetches(tmp_path: Path) -> None:
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
-    summary = json.loads(out.read_text())
+    summary = assert_valid_summary(out.read_text())
     assert summary["partial"] is True and summary["planned"] == 30
     assert 1 <= summary["totals"]["stores"] < 30
     assert "Traceback" not in err

@@ -11,6 +11,7 @@ import os
 from datetime import UTC, datetime
 from typing import Any
 
+from conftest import assert_valid_report
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from meum_doctor.rules import RULES
@@ -107,7 +108,7 @@ def diagnose(body: bytes, *, redact: bool = False) -> None:
         text = render(report, fmt)
         text.encode("utf-8")  # printable and writable: no lone surrogate survives
         if fmt == "json":
-            assert json.loads(text)["schema_version"] == 1
+            assert assert_valid_report(text)["schema_version"] == 2
         else:
             assert not any(is_unsafe_char(c) for c in text if c not in "\n\t" and c != "\x1b"), fmt
             assert "\x1b" not in text

@@ -45,6 +45,8 @@ def heavy(modules: set[str]) -> set[str]:
         ["rules"],
         ["explain", "MD301"],
         ["examples"],
+        ["schema"],
+        ["schema", "batch"],
     ],
 )
 def test_light_commands_import_neither_httpx_nor_jinja2(tmp_path: Path, args: list[str]) -> None:

@@ -16,6 +16,8 @@ def test_data_is_inside_the_package() -> None:
     assert resources.files("meum_doctor.templates").joinpath("report.html.j2").is_file()
     assert resources.files("meum_doctor.examples").joinpath("degraded.json").is_file()
     assert resources.files("meum_doctor").joinpath("defaults.toml").is_file()
+    for name in ("report", "batch", "error"):
+        assert resources.files("meum_doctor").joinpath(f"schemas/{name}.schema.json").is_file()
 
 
 @pytest.mark.parametrize("name", ["rules", "templates", "examples"])

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
+from meum_doctor import formats
 from meum_doctor.batch import BatchSummary, StoreResult
 from meum_doctor.render.common import config_text, timestamp
 from meum_doctor.render.json import config_dict
@@ -24,15 +25,32 @@ BATCH_SCHEMA_VERSION = 1
 
 def render_batch(summary: BatchSummary, fmt: str, *, color: bool = False) -> Iterator[str]:
     """The summary in ``fmt``, as chunks of text: a fleet of thousands is written as it is
-    rendered instead of being built whole in memory first."""
-    if fmt == "json":
-        return _json_chunks(summary)
-    if fmt == "text":
-        return _text(summary, color=color)
+    rendered instead of being built whole in memory first. The function for each format is
+    named in :mod:`meum_doctor.formats`."""
+    return formats.get(fmt).render_fleet(summary, color=color)
+
+
+def batch_json(summary: BatchSummary) -> Iterator[str]:
+    """The summary as JSON (:func:`batch_dict`, written store by store)."""
+    return _json_chunks(summary)
+
+
+def batch_text(summary: BatchSummary, *, color: bool = False) -> Iterator[str]:
+    """The summary for a terminal, in aligned columns."""
+    return _text(summary, color=color)
+
+
+def batch_markdown(summary: BatchSummary) -> Iterator[str]:
+    return _template(summary, "markdown", "batch.md.j2")
+
+
+def batch_html(summary: BatchSummary) -> Iterator[str]:
+    return _template(summary, "html", "batch.html.j2")
+
+
+def _template(summary: BatchSummary, kind: str, name: str) -> Iterator[str]:
     from meum_doctor.render.templating import environment
 
-    name = "batch.md.j2" if fmt == "markdown" else "batch.html.j2"
-    kind = "markdown" if fmt == "markdown" else "html"
     template = environment(kind).get_template(name)
     return template.generate(summary=summary, plural=plural, report_href=report_href)
 

@@ -1,6 +1,10 @@
 """The JSON format: the report serialized directly (never through a template).
 
-Its shape is a contract (``schema_version`` 1): keys may be added, never change meaning.
+Its shape is a contract, described by the JSON Schema shipped in
+``meum_doctor/schemas/report.schema.json`` (``meum-doctor schema report`` prints it): keys may
+be added, never change meaning. ``schema_version`` 2 added ``sources`` (every document the
+report used, with its provenance and fingerprint) and ``not_evaluated``; every key of
+version 1 means what it meant.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from meum_doctor.report import SCHEMA_VERSION, ConfigUsed, Report
 
 
 def report_dict(report: Report) -> dict[str, Any]:
-    """The report as the JSON-able dictionary of schema version 1."""
+    """The report as the JSON-able dictionary of :data:`~meum_doctor.report.SCHEMA_VERSION`."""
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "meum-doctor", "version": report.tool_version},
@@ -26,6 +30,19 @@ def report_dict(report: Report) -> dict[str, Any]:
             "fetched_at": timestamp(report.fetched_at) if report.fetched_at else None,
             "origin": report.origin,
         },
+        # Every document the report used (v2); "source" and "fingerprint" above and below
+        # keep describing the Meum status alone, as in v1.
+        "sources": [
+            {
+                "kind": s.kind,
+                "type": s.type,
+                "location": s.location,
+                "retrieved_at": timestamp(s.retrieved_at) if s.retrieved_at else None,
+                "fingerprint": s.fingerprint,
+                "request_id": s.request_id,
+            }
+            for s in report.sources
+        ],
         # Which moment the status was judged against, and why (a saved status's is said).
         "evaluation_time": {"basis": report.time_basis, "note": report.time_note},
         # Under --redact the body's fingerprint is null: it would let anyone confirm a guess
@@ -52,6 +69,11 @@ def report_dict(report: Report) -> dict[str, Any]:
             {"rule": e.rule, "name": e.name, "error": e.error} for e in report.rule_errors
         ],
         "rules": [{"id": r.id, "name": r.name, "origin": r.origin} for r in report.rules],
+        # Rules that did not run because a document they need was absent (v2); such a rule
+        # never makes a run incomplete.
+        "not_evaluated": [
+            {"rule": n.rule, "needs": list(n.needs)} for n in report.not_evaluated
+        ],
         # "rules" lists the rules selected to run; this says how much of the rule set that is.
         "rule_coverage": {
             "evaluated": report.rules_evaluated,
