@@ -38,7 +38,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from meum_doctor.errors import MeumDoctorError, StatusUnavailable, UsageError
+from meum_doctor.errors import InputUnreadable, MeumDoctorError, StatusUnavailable, UsageError
 from meum_doctor.pipeline import Setup, diagnose
 from meum_doctor.report import ConfigUsed, Report
 from meum_doctor.rule import Severity
@@ -199,7 +199,7 @@ def targets(
         elif path == "-" or candidate.exists() or candidate.is_symlink():
             found.append(Target(label=candidate.stem or path, path=path))
         else:
-            raise UsageError(f"no status file or folder at {path}")
+            raise InputUnreadable(f"no status file or folder at {path}")
     seen: set[tuple[object, ...]] = set()
     unique_files = []
     for target in found:
@@ -493,27 +493,27 @@ def _read_capped(path: str) -> bytes:
     try:
         fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise UsageError(f"cannot read keys file {path}: {_reason(exc)}") from None
+        raise InputUnreadable(f"cannot read keys file {path}: {_reason(exc)}") from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise UsageError(f"cannot read keys file {path}: it is a folder, not a file")
+            raise InputUnreadable(f"cannot read keys file {path}: it is a folder, not a file")
         if stat.S_ISREG(mode):
             os.set_blocking(fd, True)
             data = _read_until(fd, deadline=None)
         elif stat.S_ISFIFO(mode):
             data = _read_until(fd, deadline=time.monotonic() + PIPE_DEADLINE)
         else:
-            raise UsageError(
+            raise InputUnreadable(
                 f"cannot read keys file {path}: it is a device or socket, not a file or pipe"
             )
     except TimeoutError:  # before OSError, of which it is a kind
-        raise UsageError(
+        raise InputUnreadable(
             f"cannot read keys file {path}: the pipe did not finish within {PIPE_DEADLINE:g} s "
             "(is anything writing to it?)"
         ) from None
     except OSError as exc:
-        raise UsageError(f"cannot read keys file {path}: {_reason(exc)}") from None
+        raise InputUnreadable(f"cannot read keys file {path}: {_reason(exc)}") from None
     finally:
         os.close(fd)
     if len(data) > MAX_KEYS_BYTES:
@@ -553,7 +553,7 @@ def _decode_keys(path: str, data: bytes) -> list[str]:
         text = data.decode("utf-8-sig")  # a byte-order mark, as some editors save, is fine
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise UsageError(
+        raise InputUnreadable(
             f"cannot read keys file {path}: it is not UTF-8 text (line {line}); save it as "
             "UTF-8"
         ) from None

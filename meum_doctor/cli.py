@@ -26,6 +26,7 @@ from meum_doctor.errors import (
     Interrupted,
     MeumDoctorError,
     UsageError,
+    WriteFailed,
 )
 from meum_doctor.secrets import Secrets
 
@@ -656,7 +657,7 @@ def _prepare_output_dir(output_dir: str | None) -> Any:
     directory = Path(output_dir)
 
     def fail(reason: str) -> NoReturn:
-        raise UsageError(f"cannot write reports into {output_dir}: {reason}")
+        raise WriteFailed(f"cannot write reports into {output_dir}: {reason}")
 
     try:
         if directory.exists() and not directory.is_dir():

@@ -7,7 +7,8 @@ as a JSON object (:mod:`meum_doctor.failures` does both)::
 
     MeumDoctorError                 anything reported as "meum-doctor: error: ..."
     ├── UsageError          usage           bad options, an unusable path           exit 2
-    │   └── WriteFailed     write-failed    an output that cannot be written
+    │   ├── WriteFailed     write-failed    an output that cannot be written
+    │   └── InputUnreadable file-unreadable a keys file or batch path cannot be read
     ├── ConfigError         config          the configuration file is wrong         exit 2
     ├── RuleLoadError       rule-load       a rule or rule plugin does not load     exit 2
     ├── InternalError       internal        a bug (made by the command line)        exit 4
@@ -38,9 +39,9 @@ as a JSON object (:mod:`meum_doctor.failures` does both)::
             └── NotAStatus  not-a-status    a JSON object, but not a Meum status
 
 Errors are told apart by their type (or their ``code``), never by their message. The code
-is a class default that an instance may override (``UsageError(msg, code="file-unreadable")``
-for a keys file that cannot be read, still exit 2); :data:`CODES` lists every code once, and
-the troubleshooting guide has one entry for each (a test checks).
+is a class default that an instance may override (``UsageError(msg, code=...)``), so one
+class may serve several codes; :data:`CODES` lists every code once, and the troubleshooting
+guide has one entry for each (a test checks).
 
 Messages are written for the person at the terminal: what happened, then what to do. They
 never contain the API key: the key is only ever placed in a request header, and the command
@@ -137,6 +138,13 @@ class WriteFailed(UsageError):
     """A report, summary or saved status cannot be written where asked."""
 
     code = "write-failed"
+
+
+class InputUnreadable(UsageError):
+    """A file named to read before any store is (a keys file, a batch path) is missing or
+    unreadable: a usage error (exit 2), with the code of any file that cannot be read."""
+
+    code = "file-unreadable"
 
 
 class ConfigError(MeumDoctorError):
