@@ -605,7 +605,7 @@ def batch(
     if interrupted:
         click.echo(
             f"meum-doctor: interrupted: the summary shows the {summary.total} of "
-            f"{len(found)} stores that finished",
+            f"{len(found)} stores that finished [interrupted]",
             err=True,
         )
         sys.exit(ExitCode.INTERRUPTED)
