@@ -106,6 +106,11 @@ class StoreResult:
     failed_rules: tuple[str, ...] = ()
     #: Why it could not be checked; None when it was.
     error: str | None = None
+    #: The code of that error (meum_doctor.errors.CODES), and the HTTP status and request id
+    #: of the API's answer when there was one.
+    error_code: str | None = None
+    error_http_status: int | None = None
+    error_request_id: str | None = None
     #: The file its full report was written to (``--output-dir``), if any.
     report_file: str | None = None
 
@@ -633,12 +638,12 @@ def run(
     remote = [t for t in found if t.key is not None]
     for target in found:
         if target.problem is not None:
-            deliver(_failed(target, "keys file", target.problem, setup), None)
+            deliver(_failed(target, "keys file", target.problem, setup, code="usage"), None)
         elif target.path is not None:
             try:
                 raw = read_file(target.path, scanned=target.scanned)
             except MeumDoctorError as exc:
-                deliver(_failed(target, target.path, str(exc), setup), None)
+                deliver(_failed(target, target.path, exc, setup), None)
                 continue
             except Exception as exc:  # whatever one store does, the others still run
                 deliver(_failed(target, target.path, _internal(exc), setup), None)
@@ -674,7 +679,7 @@ async def _fetch_all(
             try:
                 raw = await fetch_with(client, url, target.key, timeout)
             except StatusUnavailable as exc:
-                on_store(_failed(target, "api", str(exc), setup), None)
+                on_store(_failed(target, "api", exc, setup), None)
                 continue
             except Exception as exc:  # MemoryError or a bug: this store fails, not the run
                 on_store(_failed(target, "api", _internal(exc), setup), None)
@@ -701,7 +706,7 @@ def _finish(
     try:
         report = diagnose(raw, setup, secrets=secrets)
     except StatusUnavailable as exc:
-        on_store(_failed(target, source, str(exc), setup), None)
+        on_store(_failed(target, source, exc, setup), None)
         return
     except Exception as exc:  # a bug (or MemoryError) must not stop the other stores
         on_store(_failed(target, source, _internal(exc), setup), None)
@@ -735,8 +740,23 @@ def _source(target: Target, source: str) -> str:
     return "api" if source == "api" else "keys file" if source == "keys file" else "file"
 
 
-def _failed(target: Target, source: str, error: str, setup: Setup) -> StoreResult:
-    """The result of a store that could not be checked, its error redacted when asked."""
+def _failed(
+    target: Target,
+    source: str,
+    error: str | MeumDoctorError,
+    setup: Setup,
+    *,
+    code: str = "internal",
+) -> StoreResult:
+    """The result of a store that could not be checked, its error redacted when asked.
+
+    ``error`` is the error itself (its code, HTTP status and request id are kept) or a
+    reason in words, whose code is ``code``.
+    """
+    http_status = request_id = None
+    if isinstance(error, MeumDoctorError):
+        code, http_status, request_id = error.code, error.http_status, error.request_id
+        error = str(error)
     if target.anonymous:
         from meum_doctor.redact import Redactor
         from meum_doctor.report import HIDDEN_FILE_NAME
@@ -748,7 +768,14 @@ def _failed(target: Target, source: str, error: str, setup: Setup) -> StoreResul
             also=dict.fromkeys(target.hidden_names, HIDDEN_FILE_NAME),
         )
         error = redactor.text(error)
-    return StoreResult(target.label, _source(target, source), error=error)
+    return StoreResult(
+        target.label,
+        _source(target, source),
+        error=error,
+        error_code=code,
+        error_http_status=http_status,
+        error_request_id=request_id,
+    )
 
 
 def summarize(

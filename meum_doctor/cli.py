@@ -636,6 +636,7 @@ def _write_store_report(result: Any, report: Any, fmt: str) -> Any:
         return dataclasses.replace(
             result,
             error=f"checked (verdict {result.verdict}), but its report was not written: {exc}",
+            error_code=exc.code,
             report_file=None,
         )
     return result

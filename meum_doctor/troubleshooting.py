@@ -18,8 +18,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from meum_doctor.errors import CODES
-
 #: The code at the end of an error line: `` [auth-rejected]``.
 CODE_AT_END = re.compile(r" \[([a-z][a-z-]*)\]$")
 
