@@ -39,7 +39,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from meum_doctor import formats
-from meum_doctor.errors import MeumDoctorError, StatusUnavailable, UsageError
+from meum_doctor.errors import InputUnreadable, MeumDoctorError, StatusUnavailable, UsageError
 from meum_doctor.pipeline import Setup, diagnose
 from meum_doctor.report import ConfigUsed, Report
 from meum_doctor.rule import Severity
@@ -107,6 +107,11 @@ class StoreResult:
     failed_rules: tuple[str, ...] = ()
     #: Why it could not be checked; None when it was.
     error: str | None = None
+    #: The code of that error (meum_doctor.errors.CODES), and the HTTP status and request id
+    #: of the API's answer when there was one.
+    error_code: str | None = None
+    error_http_status: int | None = None
+    error_request_id: str | None = None
     #: The file its full report was written to (``--output-dir``), if any.
     report_file: str | None = None
 
@@ -200,7 +205,7 @@ def targets(
         elif path == "-" or candidate.exists() or candidate.is_symlink():
             found.append(Target(label=candidate.stem or path, path=path))
         else:
-            raise UsageError(f"no status file or folder at {path}")
+            raise InputUnreadable(f"no status file or folder at {path}")
     seen: set[tuple[object, ...]] = set()
     unique_files = []
     for target in found:
@@ -494,27 +499,27 @@ def _read_capped(path: str) -> bytes:
     try:
         fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise UsageError(f"cannot read keys file {path}: {_reason(exc)}") from None
+        raise InputUnreadable(f"cannot read keys file {path}: {_reason(exc)}") from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise UsageError(f"cannot read keys file {path}: it is a folder, not a file")
+            raise InputUnreadable(f"cannot read keys file {path}: it is a folder, not a file")
         if stat.S_ISREG(mode):
             os.set_blocking(fd, True)
             data = _read_until(fd, deadline=None)
         elif stat.S_ISFIFO(mode):
             data = _read_until(fd, deadline=time.monotonic() + PIPE_DEADLINE)
         else:
-            raise UsageError(
+            raise InputUnreadable(
                 f"cannot read keys file {path}: it is a device or socket, not a file or pipe"
             )
     except TimeoutError:  # before OSError, of which it is a kind
-        raise UsageError(
+        raise InputUnreadable(
             f"cannot read keys file {path}: the pipe did not finish within {PIPE_DEADLINE:g} s "
             "(is anything writing to it?)"
         ) from None
     except OSError as exc:
-        raise UsageError(f"cannot read keys file {path}: {_reason(exc)}") from None
+        raise InputUnreadable(f"cannot read keys file {path}: {_reason(exc)}") from None
     finally:
         os.close(fd)
     if len(data) > MAX_KEYS_BYTES:
@@ -554,7 +559,7 @@ def _decode_keys(path: str, data: bytes) -> list[str]:
         text = data.decode("utf-8-sig")  # a byte-order mark, as some editors save, is fine
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise UsageError(
+        raise InputUnreadable(
             f"cannot read keys file {path}: it is not UTF-8 text (line {line}); save it as "
             "UTF-8"
         ) from None
@@ -634,12 +639,12 @@ def run(
     remote = [t for t in found if t.key is not None]
     for target in found:
         if target.problem is not None:
-            deliver(_failed(target, "keys file", target.problem, setup), None)
+            deliver(_failed(target, "keys file", target.problem, setup, code="usage"), None)
         elif target.path is not None:
             try:
                 raw = read_file(target.path, scanned=target.scanned)
             except MeumDoctorError as exc:
-                deliver(_failed(target, target.path, str(exc), setup), None)
+                deliver(_failed(target, target.path, exc, setup), None)
                 continue
             except Exception as exc:  # whatever one store does, the others still run
                 deliver(_failed(target, target.path, _internal(exc), setup), None)
@@ -675,7 +680,7 @@ async def _fetch_all(
             try:
                 raw = await fetch_with(client, url, target.key, timeout)
             except StatusUnavailable as exc:
-                on_store(_failed(target, "api", str(exc), setup), None)
+                on_store(_failed(target, "api", exc, setup), None)
                 continue
             except Exception as exc:  # MemoryError or a bug: this store fails, not the run
                 on_store(_failed(target, "api", _internal(exc), setup), None)
@@ -702,7 +707,7 @@ def _finish(
     try:
         report = diagnose(raw, setup, secrets=secrets)
     except StatusUnavailable as exc:
-        on_store(_failed(target, source, str(exc), setup), None)
+        on_store(_failed(target, source, exc, setup), None)
         return
     except Exception as exc:  # a bug (or MemoryError) must not stop the other stores
         on_store(_failed(target, source, _internal(exc), setup), None)
@@ -736,8 +741,23 @@ def _source(target: Target, source: str) -> str:
     return "api" if source == "api" else "keys file" if source == "keys file" else "file"
 
 
-def _failed(target: Target, source: str, error: str, setup: Setup) -> StoreResult:
-    """The result of a store that could not be checked, its error redacted when asked."""
+def _failed(
+    target: Target,
+    source: str,
+    error: str | MeumDoctorError,
+    setup: Setup,
+    *,
+    code: str = "internal",
+) -> StoreResult:
+    """The result of a store that could not be checked, its error redacted when asked.
+
+    ``error`` is the error itself (its code, HTTP status and request id are kept) or a
+    reason in words, whose code is ``code``.
+    """
+    http_status = request_id = None
+    if isinstance(error, MeumDoctorError):
+        code, http_status, request_id = error.code, error.http_status, error.request_id
+        error = str(error)
     if target.anonymous:
         from meum_doctor.redact import Redactor
         from meum_doctor.report import HIDDEN_FILE_NAME
@@ -749,7 +769,14 @@ def _failed(target: Target, source: str, error: str, setup: Setup) -> StoreResul
             also=dict.fromkeys(target.hidden_names, HIDDEN_FILE_NAME),
         )
         error = redactor.text(error)
-    return StoreResult(target.label, _source(target, source), error=error)
+    return StoreResult(
+        target.label,
+        _source(target, source),
+        error=error,
+        error_code=code,
+        error_http_status=http_status,
+        error_request_id=request_id,
+    )
 
 
 def summarize(

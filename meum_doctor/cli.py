@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 import click
 
 from meum_doctor import __version__, formats
-from meum_doctor.errors import ExitCode, MeumDoctorError, UsageError
+from meum_doctor.errors import (
+    ExitCode,
+    InternalError,
+    Interrupted,
+    MeumDoctorError,
+    UsageError,
+    WriteFailed,
+)
 from meum_doctor.secrets import Secrets
 
 if TYPE_CHECKING:
@@ -601,7 +608,7 @@ def batch(
     if interrupted:
         click.echo(
             f"meum-doctor: interrupted: the summary shows the {summary.total} of "
-            f"{len(found)} stores that finished",
+            f"{len(found)} stores that finished [interrupted]",
             err=True,
         )
         sys.exit(ExitCode.INTERRUPTED)
@@ -632,6 +639,7 @@ def _write_store_report(result: Any, report: Any, fmt: str) -> Any:
         return dataclasses.replace(
             result,
             error=f"checked (verdict {result.verdict}), but its report was not written: {exc}",
+            error_code=exc.code,
             report_file=None,
         )
     return result
@@ -653,7 +661,7 @@ def _prepare_output_dir(output_dir: str | None) -> Any:
     directory = Path(output_dir)
 
     def fail(reason: str) -> NoReturn:
-        raise UsageError(f"cannot write reports into {output_dir}: {reason}")
+        raise WriteFailed(f"cannot write reports into {output_dir}: {reason}")
 
     try:
         if directory.exists() and not directory.is_dir():
@@ -765,7 +773,6 @@ def schema(name: str) -> None:
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Run the command line; every expected failure is one line on stderr and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args
     _SECRETS.clear()  # a run's secrets are its own (tests run many in one process)
     _SECRETS.extend(_secrets_in(args))
     try:
@@ -782,38 +789,35 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         if isinstance(exc, click.UsageError) and exc.ctx is not None:
             # One line, as every other error: where to read the usage instead of printing it.
             message += f" (see '{exc.ctx.command_path} --help')"
-        click.echo(f"meum-doctor: error: {message}", err=True)
-        sys.exit(ExitCode.USAGE)
-    except click.exceptions.Abort:
-        click.echo("meum-doctor: aborted", err=True)
-        sys.exit(ExitCode.INTERRUPTED)
+        _fail(exc, UsageError(message), args)
+    except click.exceptions.Abort as exc:
+        _fail(exc, Interrupted("aborted"), args)
     except MeumDoctorError as exc:
-        _fail(exc, exc.exit_code, str(exc), debug)
-    except KeyboardInterrupt:
-        click.echo("meum-doctor: interrupted", err=True)
-        sys.exit(ExitCode.INTERRUPTED)
+        _fail(exc, exc, args)
+    except KeyboardInterrupt as exc:
+        _fail(exc, Interrupted("interrupted"), args)
     except Exception as exc:  # a bug: one line, and the traceback only with --debug
-        _fail(
-            exc,
-            ExitCode.INTERNAL,
-            f"internal error: {type(exc).__name__}: {exc} (run with --debug for "
-            "the traceback, and please report it)",
-            debug,
-        )
+        _fail(exc, InternalError(f"internal error: {type(exc).__name__}: {exc} (run with "
+                                 "--debug for the traceback, and please report it)"), args)
     sys.exit(ExitCode.OK)
 
 
-def _fail(exc: BaseException, code: int, message: str, debug: bool) -> NoReturn:
-    if debug:
+def _fail(exc: BaseException, error: MeumDoctorError, args: Sequence[str]) -> NoReturn:
+    """One line on stderr ending in the error's [code]; with -f json, the error object on
+    stdout too (meum_doctor.failures)."""
+    from meum_doctor import failures
+    from meum_doctor.text import clean_line
+
+    if "--debug" in args and not isinstance(error, Interrupted):
         import traceback
 
         # A traceback quotes exception messages, which may quote what a server sent.
         click.echo(_inert("".join(traceback.format_exception(exc))), err=True)
-    from meum_doctor.text import clean_line
-
-    first = clean_line(" ".join(_scrub(message).split()))
-    click.echo(f"meum-doctor: error: {first}", err=True)
-    sys.exit(code)
+    first = clean_line(" ".join(_scrub(str(error)).split()))
+    click.echo(_scrub(failures.stderr_line(error, first)), err=True)
+    if failures.json_requested(args, failures.value_options(cli)):
+        click.echo(_scrub(failures.error_json(error, first)), nl=False)
+    sys.exit(error.exit_code)
 
 
 # The secrets of this run (the evidence-layer issue moves this into the application core, as an

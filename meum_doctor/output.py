@@ -32,7 +32,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from typing import BinaryIO
 
-from meum_doctor.errors import UsageError
+from meum_doctor.errors import UsageError, WriteFailed
 
 #: ``-`` and the paths that name an already open stream of this process, by descriptor.
 _STREAM = re.compile(r"^(?:/dev/fd/|/proc/self/fd/)(\d+)$")
@@ -59,9 +59,9 @@ def is_file_target(path: str) -> bool:
         return True  # nothing there yet (or unreadable: writing will say why)
 
 
-def _fail(path: str, exc: OSError | str) -> UsageError:
+def _fail(path: str, exc: OSError | str) -> WriteFailed:
     reason = exc if isinstance(exc, str) else (exc.strerror or type(exc).__name__)
-    return UsageError(f"cannot write {path}: {reason}")
+    return WriteFailed(f"cannot write {path}: {reason}")
 
 
 def _kind(mode: int) -> str | None:

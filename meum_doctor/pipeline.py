@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from meum_doctor.config import Config, RuleSettings, configure, rule_settings
 from meum_doctor.engine import discover, evaluate, select
-from meum_doctor.errors import BadResponse, UsageError
+from meum_doctor.errors import NotAStatus, UsageError
 from meum_doctor.redact import RedactionState
 from meum_doctor.report import ConfigUsed, Report, build_report
 from meum_doctor.rule import Rule, Severity
@@ -175,11 +175,11 @@ def _refuse_non_status(status: Status, raw: RawStatus) -> None:
     if status.present & ERROR_FIELDS:
         # The keys are named, never their values: an error text may echo a key or a token.
         keys = ", ".join(sorted(status.present & (ERROR_FIELDS | {"status"})))
-        raise BadResponse(
+        raise NotAStatus(
             f"{where} is not a Meum status: it looks like an API error answer ({keys}), not a "
             "status; save the status again from a request that succeeded"
         )
-    raise BadResponse(
+    raise NotAStatus(
         f"{where} is not a Meum status: it has none of the status's own fields "
         "(connected, connection_status, site_url, integration_id, …)"
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import BinaryIO
 
-from meum_doctor.errors import BadResponse, StatusUnavailable
+from meum_doctor.errors import FileUnreadable, TooLarge
 
 #: A status file larger than this is refused, as the API client refuses a larger body.
 MAX_FILE_BODY = 1024 * 1024
@@ -58,30 +58,30 @@ def read_file(path: str, stdin: BinaryIO | None = None, *, scanned: bool = False
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise StatusUnavailable(f"status file {path} does not exist") from None
+        raise FileUnreadable(f"status file {path} does not exist") from None
     except IsADirectoryError:
-        raise StatusUnavailable(f"status file {path} is a folder, not a file") from None
+        raise FileUnreadable(f"status file {path} is a folder, not a file") from None
     except OSError as exc:
         if scanned and exc.errno == errno.ELOOP:
-            raise StatusUnavailable(
+            raise FileUnreadable(
                 f"status file {path} is a symbolic link, which a folder scan does not follow"
             ) from None
-        raise StatusUnavailable(
+        raise FileUnreadable(
             f"cannot read status file {path}: {exc.strerror or type(exc).__name__}"
         ) from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise StatusUnavailable(f"status file {path} is a folder, not a file")
+            raise FileUnreadable(f"status file {path} is a folder, not a file")
         if scanned and not stat.S_ISREG(mode):
-            raise StatusUnavailable(
+            raise FileUnreadable(
                 f"status file {path} is not a regular file ({file_kind(mode)}), "
                 "which a folder scan does not read"
             )
         with open(fd, "rb", buffering=0, closefd=False) as handle:
             body = _read_at_most(handle, MAX_FILE_BODY + 1)
     except OSError as exc:
-        raise StatusUnavailable(
+        raise FileUnreadable(
             f"cannot read status file {path}: {exc.strerror or type(exc).__name__}"
         ) from None
     finally:
@@ -117,6 +117,6 @@ def file_kind(mode: int) -> str:
 
 def _check_size(size: int, what: str) -> None:
     if size > MAX_FILE_BODY:
-        raise BadResponse(
+        raise TooLarge(
             f"{what} is larger than {MAX_FILE_BODY // 1024} KiB, far more than a status should be"
         )

@@ -29,7 +29,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-from meum_doctor.errors import BadResponse
+from meum_doctor.errors import EmptyBody, NotAnObject, NotJSON, NotText, TooDeep
 
 #: Deeper nesting than this is refused before Python's own recursion limit is reached.
 MAX_NESTING = 200
@@ -142,22 +142,22 @@ class Status:
 def decode_json(body: bytes) -> Any:
     """Decode a JSON body, raising :class:`BadResponse` with a description of what it was."""
     if not body.strip():
-        raise BadResponse("the status is empty: no JSON body at all")
+        raise EmptyBody("the status is empty: no JSON body at all")
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BadResponse(
+        raise NotText(
             f"the status is not text (binary data, {len(body)} bytes), so it is not JSON"
         ) from None
     if _too_deep(text):
-        raise BadResponse(f"the status is JSON nested more than {MAX_NESTING} levels deep")
+        raise TooDeep(f"the status is JSON nested more than {MAX_NESTING} levels deep")
     try:
         # NaN and Infinity are not JSON; keep them as the strings they were rather than fail.
         return json.loads(text, parse_constant=str, parse_float=_finite_float)
     except json.JSONDecodeError as exc:
-        raise BadResponse(f"the status is not valid JSON: {describe_non_json(text, exc)}") from None
+        raise NotJSON(f"the status is not valid JSON: {describe_non_json(text, exc)}") from None
     except (ValueError, RecursionError) as exc:  # e.g. an integer with thousands of digits
-        raise BadResponse(f"the status is not usable JSON ({type(exc).__name__})") from None
+        raise NotJSON(f"the status is not usable JSON ({type(exc).__name__})") from None
 
 
 def _finite_float(text: str) -> float | str:
@@ -212,7 +212,7 @@ def parse(body: bytes) -> Status:
     """Parse a status body. Raises BadResponse only when it is not a JSON object."""
     data = decode_json(body)
     if not isinstance(data, dict):
-        raise BadResponse(
+        raise NotAnObject(
             f"the status is JSON but not an object (it is {_json_type(data)}); "
             "expected the WooCommerce status object"
         )

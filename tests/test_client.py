@@ -50,32 +50,65 @@ def test_success_sends_the_documented_headers(check: Any, httpserver: HTTPServer
 
 
 @pytest.mark.parametrize(
-    ("status", "body", "code", "message"),
+    ("status", "body", "error_code", "message"),
     [
-        (401, b"", 3, "the API rejected this key (HTTP 401"),
+        (401, b"", "auth-rejected", "the API rejected this key (HTTP 401"),
         (
             403,
             json.dumps({"error": {"type": "permission_error", "code": "INSUFFICIENT_SCOPE",
                                   "message": "Missing transactions:read scope"}}).encode(),
-            3,
+            "forbidden",
             "INSUFFICIENT_SCOPE: Missing transactions:read scope",
         ),
-        (403, b'{"code": "forbidden", "message": "legacy shape"}', 3, "forbidden: legacy shape"),
-        (403, b"<html><body>Forbidden</body></html>", 3, "HTTP 403"),
-        (404, b'{"error": {"code": "not_found"}}', 3, "HTTP 404"),
-        (500, b'{"error": {"type": "api_error", "code": "INTERNAL"}}', 3, "server error (HTTP 500"),
-        (418, b"", 3, "HTTP 418"),
+        (403, b'{"code": "forbidden", "message": "legacy shape"}', "forbidden",
+         "forbidden: legacy shape"),
+        (403, b"<html><body>Forbidden</body></html>", "forbidden", "HTTP 403"),
+        (404, b'{"error": {"code": "not_found"}}', "not-found", "HTTP 404"),
+        (429, b"", "rate-limited", "HTTP 429"),
+        (500, b'{"error": {"type": "api_error", "code": "INTERNAL"}}', "server-error",
+         "server error (HTTP 500"),
+        (418, b"", "http-error", "HTTP 418"),
     ],
 )
 def test_http_errors(
-    check: Any, httpserver: HTTPServer, status: int, body: bytes, code: int, message: str
+    check: Any, httpserver: HTTPServer, status: int, body: bytes, error_code: str, message: str
 ) -> None:
-    httpserver.expect_request(PATH).respond_with_data(body, status=status)
+    """Each family of HTTP status has its code: on the stderr line, in brackets at the end,
+    and (the run asked for -f json) as the JSON error object on standard output."""
+    httpserver.expect_request(PATH).respond_with_data(
+        body, status=status, headers={"Retry-After": "0"}
+    )
     result = check()
-    assert result.code == code
+    assert result.code == 3
     assert_one_line_error(result)
     assert message in result.err
-    assert result.out == ""
+    assert result.err.rstrip("\n").endswith(f" [{error_code}]")
+    error = json.loads(result.out)["error"]
+    assert set(error) == {"code", "message", "http_status", "request_id", "retried"}
+    assert error["code"] == error_code
+    assert error["http_status"] == status
+    assert error["message"] in result.err
+    # Only the retryable statuses are tried again (429 and 503 here, not 500 or 4xx).
+    assert error["retried"] is (status == 429)
+
+
+def test_the_json_error_carries_the_request_id_and_never_the_key(
+    run: Any, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request(PATH).respond_with_data(
+        f'{{"error": {{"message": "bad key {SECRET_KEY}"}}}}', status=401,
+        headers={"Request-Id": "req_1"},
+    )
+    result = run(["check", "--base-url", httpserver.url_for(""), "--format=json"],
+                 env={"MEUM_API_KEY": SECRET_KEY})
+    result.assert_no_secret()
+    error = json.loads(result.out)["error"]
+    assert error["request_id"] == "req_1"
+    assert error["code"] == "auth-rejected"
+    assert result.err.startswith(
+        "meum-doctor: error: the API rejected this key (HTTP 401, request id req_1)"
+    )
+    assert result.err.endswith(" [auth-rejected]\n")
 
 
 def test_request_id_is_quoted_in_errors(check: Any, httpserver: HTTPServer) -> None:

@@ -252,7 +252,7 @@ def test_batch_summaries_never_quote_an_echoed_key(
         assert_no_key(written.read_bytes())
     if fmt == "json":
         failures = {f["label"]: f["error"] for f in json.loads(summary.read_text())["not_checked"]}
-        assert "HTTP 401 (request id sk_live_…)" in failures["one"]
+        assert "HTTP 401, request id sk_live_…" in failures["one"]
         assert "No such key: 'sk_live_…'" in failures["one"]
         assert "failed for sk_live_…" in failures["two"]
 

@@ -20,9 +20,12 @@ def names_in(files: list[Path]) -> set[str]:
     found = set()
     for file in files:
         for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if NAME.match(node.value):
-                    found.add(node.value)
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and NAME.match(node.value)
+            ):
+                found.add(node.value)
     return found
 
 
@@ -32,7 +35,8 @@ def readme_section() -> str:
 
 
 def test_every_variable_the_tool_reads_has_a_row_and_no_row_is_stale() -> None:
-    code = names_in(sorted((REPO / "meum_doctor").rglob("*.py")) + sorted((REPO / "rules").rglob("*.py")))
+    sources = sorted((REPO / "meum_doctor").rglob("*.py")) + sorted((REPO / "rules").rglob("*.py"))
+    code = names_in(sources)
     rows = set(re.findall(r"^\| `([A-Z0-9_]+)` \|", readme_section(), re.MULTILINE))
     assert code, "no variable found: the scan itself is broken"
     assert code - rows == set(), "read by the code but missing from README's table"

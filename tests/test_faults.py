@@ -139,6 +139,34 @@ CASES += [
          3, "server error (HTTP 500", requests=1),
 ]
 
+#: The error code each failing case ends in (on the stderr line and in the JSON error object).
+ERROR_CODES = {
+    "500 with the current error shape": "server-error",
+    "503 three times": "server-error",
+    "Retry-After 999999 is capped, not slept": "rate-limited",
+    "404": "not-found",
+    "deeply nested JSON": "too-deep",
+    "redirect loop": "redirect",
+    "Content-Type says JSON but the body is HTML": "not-json",
+    "broken gzip": "decode",
+    "binary body": "not-text",
+    "empty body": "empty",
+    "truncated body": "not-json",
+    "huge body without Content-Length": "too-large",
+    "connection dropped mid-body": "broken-connection",
+    "connection closed with no answer": "broken-connection",
+    "answer slower than the timeout": "timeout",
+    "body drip-fed past the timeout": "timeout",
+    "garbage instead of HTTP": "not-http",
+    "gzip, gzip is refused": "decode",
+    "gzip in two header lines is refused": "decode",
+    "three layers are refused": "decode",
+    "a gzip bomb stops at 1 MiB": "too-large",
+    "a coding not asked for": "decode",
+    "gzip cut short": "decode",
+    "500 with a stacked coding is still a 500": "server-error",
+}
+
 
 def test_only_gzip_and_deflate_are_asked_for(run: Any, tmp_path: Path) -> None:
     case = Case("ok", always(response(200, HEALTHY)), 0)
@@ -173,7 +201,13 @@ def test_fault(run: Any, case: Case, tmp_path: Path) -> None:
     else:
         assert_one_line_error(result)
         assert case.message in result.err
-        assert result.out == ""
+        # -f json: the error object on standard output, with the line's code and message.
+        error = json.loads(result.out)["error"]
+        assert error["code"] == ERROR_CODES[case.name]
+        assert result.err.endswith(f" [{error['code']}]\n")
+        assert error["message"] in result.err
+        if case.requests is not None:
+            assert error["retried"] is (case.requests > 1)
     if case.requests is not None:
         assert len(server.requests) == case.requests
     assert case.min_seconds <= elapsed <= case.max_seconds

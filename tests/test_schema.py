@@ -234,7 +234,13 @@ BAD_SUMMARIES = {
     "failed store without its error": lambda s: s["not_checked"].append(
         {"label": "x", "source": "api"}),
     "error code malformed": lambda s: s["not_checked"].append(
-        {"label": "x", "source": "api", "error": "e", "error_code": "Timeout!"}),
+        {"label": "x", "source": "api", "error": "e", "code": "Timeout!", "http_status": None,
+         "request_id": None}),
+    "failed store without its code": lambda s: s["not_checked"].append(
+        {"label": "x", "source": "api", "error": "e"}),
+    "http status out of range": lambda s: s["not_checked"].append(
+        {"label": "x", "source": "api", "error": "e", "code": "http-error", "http_status": 42,
+         "request_id": None}),
 }
 
 
@@ -263,10 +269,12 @@ def test_the_batch_schema_refuses(fleet: dict[str, Any], change: str) -> None:
     assert schema_errors(broken(fleet, BAD_SUMMARIES[change]), "batch") != []
 
 
-def test_a_failed_store_may_carry_its_error_code(fleet: dict[str, Any]) -> None:
+def test_a_failed_store_carries_its_error_code(fleet: dict[str, Any]) -> None:
+    assert fleet["not_checked"] and all(f["code"] for f in fleet["not_checked"])
+
     def coded(s: dict[str, Any]) -> None:
-        s["not_checked"][0]["error_code"] = "file-unreadable"
-        s["not_checked"].append({"label": "y", "source": "api", "error": "e", "error_code": None})
+        s["not_checked"].append({"label": "y", "source": "api", "error": "e", "code": None,
+                                 "http_status": 503, "request_id": "req_9"})
 
     assert_valid_summary(broken(fleet, coded))
 

@@ -13,8 +13,9 @@ from conftest import EXAMPLES, REPO, SECRET_KEY
 from faultserver import FaultServer, always, gzip_broken, response
 from test_engine import make_plugin
 
-from meum_doctor import troubleshooting
-from meum_doctor.troubleshooting import GUIDE, find
+from meum_doctor import errors, troubleshooting
+from meum_doctor.errors import CODES
+from meum_doctor.troubleshooting import GUIDE, code_of, find
 
 RULES_DIRS = Path(__file__).parent / "rules_dirs"
 
@@ -29,7 +30,27 @@ def test_readme_shows_the_generated_guide() -> None:
 
 
 def test_every_exit_code_is_documented_in_the_guide() -> None:
-    assert {entry.exit_code for entry in GUIDE} == {2, 3, 4}
+    assert {code for entry in GUIDE for code in entry.exit_codes} == {2, 3, 4, 130}
+
+
+def test_every_code_has_exactly_one_entry() -> None:
+    assert [entry.code for entry in GUIDE] == list(dict.fromkeys(e.code for e in GUIDE))
+    assert {entry.code for entry in GUIDE} == set(CODES)
+
+
+def test_every_error_class_has_a_documented_code() -> None:
+    def subclasses(cls: type) -> list[type]:
+        return [cls, *(s for sub in cls.__subclasses__() for s in subclasses(sub))]
+
+    for cls in subclasses(errors.MeumDoctorError):
+        assert cls.code in CODES, cls
+
+
+def test_find_goes_by_the_code_at_the_end_of_the_line() -> None:
+    entry = find("meum-doctor: error: anything at all (HTTP 401) [auth-rejected]")
+    assert entry is not None and entry.code == "auth-rejected"
+    assert find("meum-doctor: error: the API rejected this key (HTTP 401") is None
+    assert find("meum-doctor: error: something [no-such-code]") is None
 
 
 def _scenarios(tmp_path: Path) -> list[list[str]]:
@@ -153,12 +174,13 @@ def test_every_guide_entry_is_produced_by_some_scenario(
     monkeypatch.setattr(meum_doctor.pipeline, "parse", broken)
     lines += run(["check", "--input", str(EXAMPLES / "healthy.json")]).err.splitlines()
 
-    errors = [line.removeprefix("meum-doctor: error: ") for line in lines
-              if line.startswith("meum-doctor: error: ")]
-    hit = {find(line) for line in errors}
-    missing = [entry.message for entry in GUIDE if entry not in hit]
-    # Two entries are hard to provoke on every machine: a transport failure with no better
-    # name, and a DNS failure (a machine without any resolver reports a connection failure).
-    allowed = {"the request to <host> failed", "cannot resolve the host name <host>"}
-    assert set(missing) <= allowed, missing
+    errors = [line for line in lines if line.startswith("meum-doctor: error: ")]
+    # Every line ends in a known code (run() checks each against its exit code too).
+    assert all(find(line) is not None for line in errors), errors
+    hit = {code_of(line) for line in errors}
+    missing = set(CODES) - hit
+    # Hard to provoke on every machine: a transport failure with no better name, a DNS
+    # failure (a machine without any resolver reports a connection failure) and Ctrl-C
+    # (tests/test_files.py interrupts a batch).
+    assert missing <= {"network", "dns", "interrupted"}, missing
     assert json.dumps(errors).count(SECRET_KEY[8:]) == 0

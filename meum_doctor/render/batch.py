@@ -20,7 +20,7 @@ from meum_doctor.render.common import config_text, timestamp
 from meum_doctor.render.json import config_dict
 from meum_doctor.text import clean_line
 
-BATCH_SCHEMA_VERSION = 1
+BATCH_SCHEMA_VERSION = 2
 
 
 def render_batch(summary: BatchSummary, fmt: str, *, color: bool = False) -> Iterator[str]:
@@ -104,7 +104,15 @@ def _store(store: StoreResult) -> dict[str, Any]:
 def _tail(summary: BatchSummary) -> dict[str, Any]:
     return {
         "not_checked": [
-            {"label": f.label, "source": f.source, "error": f.error} for f in summary.failures
+            {
+                "label": f.label,
+                "source": f.source,
+                "error": f.error,
+                "code": f.error_code,
+                "http_status": f.error_http_status,
+                "request_id": f.error_request_id,
+            }
+            for f in summary.failures
         ],
         "rules": [{"rule": r, "name": n, "stores": count} for r, n, count in summary.rule_totals],
         "skipped": [{"path": s.path, "reason": s.reason} for s in summary.skipped],
@@ -215,7 +223,8 @@ def _text(summary: BatchSummary, *, color: bool) -> Iterator[str]:
     if summary.failures:
         yield "\nCould not be checked:\n"
         for failed in summary.failures:
-            yield f"  {clean_line(failed.label)}: {clean_line(failed.error or '')}\n"
+            code = f" [{failed.error_code}]" if failed.error_code else ""
+            yield f"  {clean_line(failed.label)}: {clean_line(failed.error or '')}{code}\n"
     if summary.skipped:
         yield "\nNot read (folder scans read regular *.json files only):\n"
         for item in summary.skipped:
