@@ -1,7 +1,7 @@
 """The Meum API client: the only module that touches the network (and imports httpx).
 
 ``fetch_status(base_url, key, timeout)`` returns the status body exactly as received, as a
-:class:`~meum_doctor.sources.RawStatus`, or raises one typed error from
+:class:`~meum_doctor.documents.Document`, or raises one typed error from
 :mod:`meum_doctor.errors` with a plain message. What it guarantees:
 
 - The key is checked before anything is sent (non-empty, no ``Bearer`` word, no whitespace
@@ -51,6 +51,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from meum_doctor import __version__
+from meum_doctor.documents import MEUM_STATUS, Document, Provenance
 from meum_doctor.errors import (
     ApiError,
     AuthRejected,
@@ -60,7 +61,6 @@ from meum_doctor.errors import (
     UsageError,
 )
 from meum_doctor.secrets import key_hint, url_without_query
-from meum_doctor.sources import RawStatus
 from meum_doctor.text import clean_line
 
 log = logging.getLogger("meum_doctor.client")
@@ -193,7 +193,7 @@ class Retry:
 
 def decide(
     outcome: Answer | StatusUnavailable, attempt: int, fetched_at: datetime
-) -> RawStatus | Retry:
+) -> Document | Retry:
     """The success, the retry, or (raised) the final error for one attempt's outcome."""
     if isinstance(outcome, StatusUnavailable):
         if outcome.retryable:
@@ -207,14 +207,9 @@ def decide(
                 f"the status is larger than {MAX_BODY // 1024} KiB, far more than a status "
                 f"should be; refusing to read it{_rid(request_id)}"
             )
-        return RawStatus(
-            body=answer.body,
-            source_type="api",
-            # A same-site redirect may have added a query (...?k=<key>): it is never shown.
-            location=url_without_query(answer.url),
-            fetched_at=fetched_at,
-            request_id=request_id,
-        )
+        # A same-site redirect may have added a query (...?k=<key>): it is never shown.
+        where = Provenance("api", url_without_query(answer.url), fetched_at, request_id)
+        return Document(MEUM_STATUS, answer.body, where)
     error = http_error(answer, request_id)
     if answer.status_code in RETRYABLE_STATUS:
         wait = retry_after(answer.headers.get("retry-after"), fetched_at)
@@ -511,13 +506,13 @@ class _Releasing(httpx.AsyncByteStream):
                 release()
 
 
-def fetch_status(base_url: str, key: str, timeout: float = 10.0) -> RawStatus:
+def fetch_status(base_url: str, key: str, timeout: float = 10.0) -> Document:
     """Fetch one store's status (see the module docstring for every guarantee)."""
     for warning in check_key(key):
         log.warning(warning)
     url = status_url(base_url)
 
-    async def run() -> RawStatus:
+    async def run() -> Document:
         async with make_client(base_url, timeout) as client:
             return await fetch_with(client, url, key, timeout)
 
@@ -529,7 +524,7 @@ async def fetch_with(
     url: str,
     key: str,
     timeout: float,
-) -> RawStatus:
+) -> Document:
     """Fetch from ``url`` (already checked by :func:`status_url`) with retries."""
     headers = request_headers(key)
     log.info("fetching %s with key %s", url, key_hint(key))  # the public prefix, if any
@@ -546,7 +541,7 @@ async def fetch_with(
         except httpx.HTTPError as exc:
             outcome = exception_error(exc, url, timeout)
         decision = decide(outcome, attempt, fetched_at)
-        if isinstance(decision, RawStatus):
+        if isinstance(decision, Document):
             return decision
         if attempt >= MAX_ATTEMPTS:
             raise decision.error
