@@ -639,7 +639,7 @@ def _fail(
         click.echo(_inert(secrets, "".join(traceback.format_exception(exc))), err=True)
     from meum_doctor.text import clean_line
 
-    first = clean_line(" ".join(secrets.scrub(message).split()))
+    first = clean_line(" ".join(_scrub(secrets, message).split()))
     click.echo(f"meum-doctor: error: {first}", err=True)
     sys.exit(code)
 
@@ -657,9 +657,14 @@ def _secrets_in(args: Sequence[str]) -> list[str]:
     return [form for key in found for form in (key, key.strip())]
 
 
+def _scrub(secrets: Secrets, text: str) -> str:
+    """``text`` without any secret of the run: the last line of defence for what is printed."""
+    return secrets.scrub(text)
+
+
 def _inert(secrets: Secrets, text: str) -> str:
     """``text`` without secrets and with every control or invisible character escaped (as
     report text is), newlines kept: for tracebacks and click's messages on a terminal."""
     from meum_doctor.text import visible
 
-    return visible(secrets.scrub(text))
+    return visible(_scrub(secrets, text))

@@ -17,10 +17,15 @@ from meum_doctor.text import visible
 FORMAT = "meum-doctor: %(levelname)s: %(message)s"
 
 
+def scrub(secrets: Secrets, text: str) -> str:
+    """``text`` without the run's secrets (every log line passes here)."""
+    return secrets.scrub(text)
+
+
 def inert(secrets: Secrets, text: str) -> str:
     """``text`` without the run's secrets and with every control or invisible character
     escaped (as report text is), newlines kept: for log lines and tracebacks."""
-    return visible(secrets.scrub(text))
+    return visible(scrub(secrets, text))
 
 
 class SecretsFilter(logging.Filter):
@@ -32,7 +37,7 @@ class SecretsFilter(logging.Filter):
         self.secrets = secrets
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = self.secrets.scrub(record.getMessage())
+        record.msg = scrub(self.secrets, record.getMessage())
         record.args = None
         return True
 
