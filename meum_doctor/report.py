@@ -328,6 +328,16 @@ def fingerprint(body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
+def _retrieval(document: Document) -> tuple[datetime | None, str | None]:
+    """When a document was retrieved from where it lives, and the request id of that: for
+    a saved file, what its meta file says (nothing when it has none), not when it was read."""
+    provenance = document.provenance
+    if provenance.type not in ("file", "stdin"):
+        return provenance.retrieved_at, provenance.request_id
+    meta = provenance.history.meta if provenance.history else None
+    return (meta.fetched_at, meta.request_id) if meta else (None, provenance.request_id)
+
+
 def _location(document: Document, redact: bool) -> str:
     """Where a document came from, as a report shows it."""
     provenance = document.provenance
@@ -493,21 +503,7 @@ def build_report(
         ),
         origin=redactor.text(timing.origin) if timing and timing.origin else None,
         available=tuple(RuleInfo(r.id, r.name, r.origin) for r in available),
-        sources=tuple(
-            SourceInfo(
-                kind=document.kind,
-                type=document.provenance.type,
-                location=redactor.text(_location(document, redact)),
-                retrieved_at=document.provenance.retrieved_at,
-                fingerprint=None if redact else document.fingerprint,
-                request_id=(
-                    redactor.text(document.provenance.request_id)
-                    if document.provenance.request_id
-                    else None
-                ),
-            )
-            for document in documents
-        ),
+        sources=tuple(_source_info(document, redact, redactor) for document in documents),
         not_evaluated=tuple(
             NotEvaluated(item.rule.id, item.waits_for) for item in evaluation.not_run
         ),
@@ -516,6 +512,18 @@ def build_report(
     # request id, source, errors, the raw status) loses every secret of the run, in any
     # form it was echoed in. Rules never see a key, but the API may send one back.
     return secrets.scrub_data(report) if secrets else report
+
+
+def _source_info(document: Document, redact: bool, redactor: Redactor) -> SourceInfo:
+    retrieved_at, request_id = _retrieval(document)
+    return SourceInfo(
+        kind=document.kind,
+        type=document.provenance.type,
+        location=redactor.text(_location(document, redact)),
+        retrieved_at=retrieved_at,
+        fingerprint=None if redact else document.fingerprint,
+        request_id=redactor.text(request_id) if request_id else None,
+    )
 
 
 def is_large(data: Any) -> bool:

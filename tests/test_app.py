@@ -106,7 +106,8 @@ def test_diagnose_takes_documents_and_needs_no_click() -> None:
     assert report.source_type == "file" and report.source_location == "degraded.json"
     assert report.fingerprint == document.fingerprint
     assert report.sources == (
-        SourceInfo(MEUM_STATUS, "file", "degraded.json", WHEN, document.fingerprint, None),
+        # A file read now was retrieved when it was saved: unknown without its meta file.
+        SourceInfo(MEUM_STATUS, "file", "degraded.json", None, document.fingerprint, None),
     )
     assert report.not_evaluated == ()
     assert report.complete
@@ -163,7 +164,7 @@ def test_a_run_without_a_meum_status_renders_in_every_format(toy_kind: SourceKin
     # Every rule of the Meum status waits for it; none of that is a failure.
     assert {n.rule for n in report.not_evaluated} == {r.id for r in settings.rules} - {"MD811"}
     assert report.exit_code == ExitCode.OK
-    assert report.sources == (SourceInfo(TOY, "file", "(name hidden)", WHEN, None, None),)
+    assert report.sources == (SourceInfo(TOY, "file", "(name hidden)", None, None, None),)
     for fmt in FORMATS:
         text = render(report, fmt)
         assert "toy.json" not in text, fmt  # --redact hides a file name, whatever its kind
@@ -206,6 +207,7 @@ def test_a_toy_source_is_acquired_locally_and_over_the_network(
         app.acquire_local([remote])
     report = app.diagnose(documents[1:], settings)
     assert report.sources[0].request_id == "req_toy"
+    assert report.sources[0].retrieved_at == WHEN  # fetched: when it was fetched
 
 
 def test_choose_sources_takes_plain_values() -> None:
@@ -270,3 +272,21 @@ def test_the_logging_filter_removes_the_runs_secrets() -> None:
     assert SecretsFilter(Secrets([secret])).filter(record)
     assert "LOGSECRET" not in record.getMessage()
     assert record.getMessage() == "key sk_live_… rejected"
+
+
+def test_a_saved_status_lists_when_and_where_it_was_fetched(tmp_path: Path) -> None:
+    from meum_doctor import saved
+
+    fetched = Document(MEUM_STATUS, example_bytes("healthy"),
+                       Provenance("api", "https://api.meum.io/v1/x", WHEN, "req_42"))
+    path = tmp_path / "status.json"
+    saved.save_status(str(path), fetched, Secrets())
+    (source,) = app.choose_sources(api_key=None, input_path=str(path), demo=None, environ={})
+    documents = app.acquire_local([source])
+    settings = app.prepare(config_path=None, rules_dirs=(), selected=(), ignored=(),
+                           fail_on=None)
+    report = app.diagnose(documents, settings)
+    assert report.time_basis == "fetched_at" and report.evaluated_at == WHEN
+    assert report.sources == (
+        SourceInfo(MEUM_STATUS, "file", str(path), WHEN, fetched.fingerprint, "req_42"),
+    )

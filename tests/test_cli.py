@@ -228,7 +228,7 @@ def test_rules_json(run: Any) -> None:
     rules = json.loads(run(["rules", "-f", "json"]).out)
     assert rules[0] == {
         "id": "MD101", "name": "not-connected", "category": "connection",
-        "severity": "critical", "origin": "built-in",
+        "severity": "critical", "origin": "built-in", "needs": ["meum-status"], "uses": [],
         "summary": "The store is not connected to Meum, so it cannot take Meum payments.",
     }
 
