@@ -2,9 +2,9 @@
 
 Stores come from status files (or folders of ``*.json``) and from a keys file (one store a
 line, ``label,key`` or ``key``; ``#`` comments). Each store goes through the same pipeline
-as ``check`` (:mod:`meum_doctor.pipeline`); API stores are fetched concurrently over one
-``httpx.AsyncClient`` with the same retries, ``Retry-After`` and timeouts, at most
-``concurrency`` at a time.
+as ``check`` (:mod:`meum_doctor.app`: acquire, then diagnose); API stores are fetched
+concurrently over one connection pool with the same retries, ``Retry-After`` and timeouts,
+at most ``concurrency`` at a time (:func:`run_remote`, which the front end awaits).
 
 Results stream: each store is diagnosed as soon as its status arrives, its full report is
 written at once when asked for (``--output-dir``), and only a small :class:`StoreResult`
@@ -17,7 +17,7 @@ Under ``--redact`` a store's label, file name and source path name it as surely 
 :func:`anonymize` renames every store ``entry-N`` (its position in the run) before anything
 is diagnosed, so the summary, the per-store reports and their file names all show that name,
 sources show only their kind (``file``, ``api``) and error texts lose the paths and hosts in
-them. Hosts are numbered once for the whole run (:attr:`Setup.redaction`).
+them. Hosts are numbered once for the whole run (:attr:`meum_doctor.app.Settings.redaction`).
 """
 
 from __future__ import annotations
@@ -39,12 +39,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from meum_doctor import formats
+from meum_doctor.app import DEFAULT_BASE_URL, Settings, acquire, acquire_local, diagnose
+from meum_doctor.documents import MEUM_STATUS, Document
 from meum_doctor.errors import InputUnreadable, MeumDoctorError, StatusUnavailable, UsageError
-from meum_doctor.pipeline import Setup, diagnose
 from meum_doctor.report import ConfigUsed, Report
 from meum_doctor.rule import Severity
 from meum_doctor.secrets import Secrets, public_prefix
-from meum_doctor.sources import RawStatus, file_kind, read_file
+from meum_doctor.sources import Source, file_kind
 from meum_doctor.text import clean_line
 
 log = logging.getLogger("meum_doctor.batch")
@@ -609,113 +610,177 @@ def _unique_labels(found: list[Target]) -> list[Target]:
     return unique
 
 
+# Planning ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The stores of a run, each with its report file chosen, and what the scan skipped."""
+
+    targets: tuple[Target, ...]
+    skipped: tuple[Skipped, ...]
+
+    @property
+    def remote(self) -> bool:
+        """True when some store is fetched from the API (an event loop is needed)."""
+        return any(t.key is not None and t.problem is None for t in self.targets)
+
+
+def plan(
+    paths: Sequence[str],
+    keys_file: str | None,
+    settings: Settings,
+    *,
+    base_url: str,
+    recursive: bool,
+    fmt: str,
+    output: str | None,
+    output_dir: str | None,
+) -> Plan:
+    """Find the stores and check every output before any store runs: the summary (``output``,
+    None for standard output) and the ``output_dir`` reports may overwrite no input, and a
+    base URL that keys must not go to stops the run before anything is sent."""
+    from meum_doctor.app import protected_inputs
+    from meum_doctor.output import check_distinct, check_writable, prepare_output_dir
+
+    skipped: list[Skipped] = []
+    found = targets(
+        paths, keys_file, secrets=settings.secrets, recursive=recursive, skipped=skipped
+    )
+    if settings.redact:
+        found = anonymize(found, keys_file)  # labels and file names name stores too
+    if any(t.key for t in found):
+        from meum_doctor.sources.meum_status import check_base_url
+
+        check_base_url(base_url)
+    inputs = protected_inputs(
+        settings,
+        ("--keys-file", keys_file),
+        *(("the status file", t.path) for t in found if t.path and t.path != "-"),
+    )
+    summary_path = output or "-"
+    check_distinct([("-o" if output else "the summary", summary_path)], inputs)
+    directory = prepare_output_dir(output_dir)  # first: -o may name a file inside it
+    check_writable(summary_path)
+    if directory is not None:
+        # Chosen before any store runs: the summary and the inputs are never overwritten by
+        # a store's report, and the same fleet gets the same file names every run.
+        reserved = [path for _, path in inputs] + ([output] if output else [])
+        found = report_files(found, fmt, directory, reserved)
+    return Plan(tuple(found), tuple(skipped))
+
+
 # Running ---------------------------------------------------------------------------------
 
 
 StoreCallback = Callable[[StoreResult, Report | None], None]
 
 
-def run(
-    found: Sequence[Target],
-    setup: Setup,
-    *,
-    base_url: str,
-    timeout: float,
-    concurrency: int,
-    on_store: StoreCallback,
-    secrets: Secrets | None = None,
-) -> None:
-    """Diagnose every store, calling ``on_store`` as each one finishes (in any order).
+def _source(target: Target, base_url: str = DEFAULT_BASE_URL) -> Source:
+    """What to acquire for a store: its status file, or its status from the API."""
+    if target.key is not None:
+        return Source(MEUM_STATUS, "api", base_url, credentials=(target.key,))
+    assert target.path is not None
+    kind = "stdin" if target.path == "-" else "file"
+    return Source(MEUM_STATUS, kind, target.path, scanned=target.scanned)
 
-    No secret of the run (``secrets``) reaches ``on_store``: a report is built without
-    them, and a store's result (its label, an error quoting the API's answer or request
-    id, a title) is scrubbed before it is handed on.
+
+def run_local(found: Sequence[Target], settings: Settings, *, on_store: StoreCallback) -> None:
+    """Diagnose every store that needs no network (status files, and the lines of the keys
+    file that cannot be checked), calling ``on_store`` as each one finishes.
+
+    No secret of the run (``settings.secrets``) reaches ``on_store``: a report is built
+    without them, and a store's result (its label, an error quoting the API's answer or
+    request id, a title) is scrubbed before it is handed on.
     """
-    run_secrets = secrets if secrets is not None else Secrets()
-
-    def deliver(result: StoreResult, report: Report | None) -> None:
-        on_store(run_secrets.scrub_data(result), report)
-
-    remote = [t for t in found if t.key is not None]
+    deliver = _deliverer(settings, on_store)
     for target in found:
         if target.problem is not None:
-            deliver(_failed(target, "keys file", target.problem, setup, code="usage"), None)
+            deliver(_failed(target, "keys file", target.problem, settings, code="usage"), None)
         elif target.path is not None:
             try:
-                raw = read_file(target.path, scanned=target.scanned)
+                documents = acquire_local([_source(target)])
             except MeumDoctorError as exc:
-                deliver(_failed(target, target.path, exc, setup), None)
+                deliver(_failed(target, target.path, exc, settings), None)
                 continue
             except Exception as exc:  # whatever one store does, the others still run
-                deliver(_failed(target, target.path, _internal(exc), setup), None)
+                deliver(_failed(target, target.path, _internal(exc), settings), None)
                 continue
-            _finish(target, raw, setup, deliver, run_secrets)
-    if remote:
-        asyncio.run(
-            _fetch_all(remote, setup, base_url, timeout, concurrency, deliver, run_secrets)
-        )
+            _finish(target, documents, settings, deliver)
 
 
-async def _fetch_all(
-    remote: Sequence[Target],
-    setup: Setup,
+async def run_remote(
+    found: Sequence[Target],
+    settings: Settings,
+    *,
     base_url: str,
-    timeout: float,
     concurrency: int,
     on_store: StoreCallback,
-    secrets: Secrets,
 ) -> None:
-    from meum_doctor.client import fetch_with, make_client, status_url
+    """Fetch and diagnose every store of the keys file, at most ``concurrency`` at a time
+    over one connection pool, calling ``on_store`` as each one finishes (in any order)."""
+    from meum_doctor.sources.meum_status import check_base_url, shared_client
 
-    url = status_url(base_url)
+    remote = [t for t in found if t.key is not None and t.problem is None]
+    if not remote:
+        return
+    deliver = _deliverer(settings, on_store)
+    check_base_url(base_url)
     pending = iter(remote)  # shared by the workers: the event loop runs one at a time
     # Diagnosing is CPU work. Done by the worker that fetched, it would hold back that
     # worker's next request until the rules ran; handed to one consumer instead, the next
     # request is already on the wire while the last answer is diagnosed.
-    arrived: asyncio.Queue[tuple[Target, RawStatus] | None] = asyncio.Queue()
+    arrived: asyncio.Queue[tuple[Target, list[Document]] | None] = asyncio.Queue()
 
-    async def worker() -> None:
+    async def worker(client: object) -> None:
         for target in pending:
-            assert target.key is not None
             try:
-                raw = await fetch_with(client, url, target.key, timeout)
+                documents = await acquire([_source(target, base_url)], settings, client=client)
             except StatusUnavailable as exc:
-                on_store(_failed(target, "api", exc, setup), None)
+                deliver(_failed(target, "api", exc, settings), None)
                 continue
             except Exception as exc:  # MemoryError or a bug: this store fails, not the run
-                on_store(_failed(target, "api", _internal(exc), setup), None)
+                deliver(_failed(target, "api", _internal(exc), settings), None)
                 continue
-            arrived.put_nowait((target, raw))
+            arrived.put_nowait((target, documents))
 
     async def diagnose_arrivals() -> None:
         while (item := await arrived.get()) is not None:
-            _finish(*item, setup, on_store, secrets)
+            _finish(*item, settings, deliver)
 
     consumer = asyncio.create_task(diagnose_arrivals())
     try:
-        async with make_client(base_url, timeout, connections=concurrency) as client:
-            await asyncio.gather(*(worker() for _ in range(min(concurrency, len(remote)))))
+        async with shared_client(base_url, settings.timeout, concurrency) as client:
+            workers = min(concurrency, len(remote))
+            await asyncio.gather(*(worker(client) for _ in range(workers)))
     finally:
         arrived.put_nowait(None)
         await consumer
 
 
+def _deliverer(settings: Settings, on_store: StoreCallback) -> StoreCallback:
+    def deliver(result: StoreResult, report: Report | None) -> None:
+        on_store(settings.secrets.scrub_data(result), report)
+
+    return deliver
+
+
 def _finish(
-    target: Target, raw: RawStatus, setup: Setup, on_store: StoreCallback, secrets: Secrets
+    target: Target, documents: list[Document], settings: Settings, on_store: StoreCallback
 ) -> None:
     source = target.path or "api"
     try:
-        report = diagnose(raw, setup, secrets=secrets)
+        report = diagnose(documents, settings)
     except StatusUnavailable as exc:
-        on_store(_failed(target, source, exc, setup), None)
+        on_store(_failed(target, source, exc, settings), None)
         return
     except Exception as exc:  # a bug (or MemoryError) must not stop the other stores
-        on_store(_failed(target, source, _internal(exc), setup), None)
+        on_store(_failed(target, source, _internal(exc), settings), None)
         return
     top = report.findings[0] if report.findings else None
     result = StoreResult(
         label=target.label,
-        source=_source(target, source),
+        source=_shown_source(target, source),
         site_url=report.site_url,
         verdict=report.verdict,
         severity_counts=tuple(report.counts[label] for label in SEVERITY_LABELS),
@@ -734,7 +799,7 @@ def _internal(exc: Exception) -> str:
     log.debug("store failed", exc_info=exc)
     said = clean_line(str(exc))[:200]
     return f"internal error: {type(exc).__name__}{': ' + said if said else ''}"
-def _source(target: Target, source: str) -> str:
+def _shown_source(target: Target, source: str) -> str:
     """Where a store came from; only the kind of source for an anonymous store."""
     if not target.anonymous:
         return source
@@ -745,7 +810,7 @@ def _failed(
     target: Target,
     source: str,
     error: str | MeumDoctorError,
-    setup: Setup,
+    settings: Settings,
     *,
     code: str = "internal",
 ) -> StoreResult:
@@ -765,13 +830,13 @@ def _failed(
         redactor = Redactor.for_data(
             [error],
             identity=True,
-            state=setup.redaction,
+            state=settings.redaction,
             also=dict.fromkeys(target.hidden_names, HIDDEN_FILE_NAME),
         )
         error = redactor.text(error)
     return StoreResult(
         target.label,
-        _source(target, source),
+        _shown_source(target, source),
         error=error,
         error_code=code,
         error_http_status=http_status,
@@ -781,7 +846,7 @@ def _failed(
 
 def summarize(
     results: Iterable[StoreResult],
-    setup: Setup,
+    settings: Settings,
     *,
     generated_at: datetime,
     tool_version: str,
@@ -803,7 +868,7 @@ def summarize(
     checked.sort(key=lambda r: (r.sort_key(), r.label))
     failed.sort(key=lambda r: r.label)
     verdicts = Counter(r.verdict for r in checked)
-    names = {rule.id: rule.name for rule in setup.rules}
+    names = {rule.id: rule.name for rule in settings.rules}
     return BatchSummary(
         stores=tuple(checked),
         failures=tuple(failed),
@@ -812,17 +877,17 @@ def summarize(
             for rule, n in sorted(totals.items(), key=lambda i: (-i[1], i[0]))
         ),
         verdicts={v: verdicts.get(v, 0) for v in VERDICT_ORDER},
-        evaluated_at=setup.now,
+        evaluated_at=settings.now,
         generated_at=generated_at,
         tool_version=tool_version,
-        policy_as_of=setup.config.policy.as_of.isoformat(),
-        fail_on=setup.fail_on,
-        redacted=setup.redact,
+        policy_as_of=settings.config.policy.as_of.isoformat(),
+        fail_on=settings.fail_on,
+        redacted=settings.redact,
         skipped=tuple(skipped),
         partial=partial,
         planned=len(checked) + len(failed) if planned is None else planned,
         summary_dir=summary_dir,
-        config=setup.config_used,
+        config=settings.config_used,
     )
 
 
@@ -887,3 +952,59 @@ def report_files(
         used.add(key)
         chosen.append(dataclasses.replace(target, report_file=path))
     return chosen
+
+
+# Writing each store's report, and the progress bar -----------------------------------------
+
+
+def write_store_report(
+    result: StoreResult, report: Report, fmt: str, secrets: Secrets
+) -> StoreResult:
+    """Write one store's report; if it cannot be written, that store fails, not the run.
+
+    Every store may already have been fetched: one unwritable file (a folder or a link of
+    that name in a ticket's folder, a full disk) must not cost the whole fleet's summary.
+    """
+    from meum_doctor.output import write_chosen
+    from meum_doctor.render import render
+
+    assert result.report_file is not None
+    text = "".join(secrets.scrub_chunks([render(report, fmt)]))
+    try:
+        write_chosen(result.report_file, text.encode("utf-8"))
+    except UsageError as exc:
+        # Its verdict is kept in the reason, as the failure row shows no verdict column.
+        return dataclasses.replace(
+            result,
+            error=f"checked (verdict {result.verdict}), but its report was not written: {exc}",
+            error_code=exc.code,
+            report_file=None,
+        )
+    return result
+
+
+class Progress:
+    """A one-line progress bar on a terminal's stderr: stores done / total, failures."""
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        self.total, self.done, self.failed, self.enabled = total, 0, 0, enabled
+
+    def update(self, *, failed: bool) -> None:
+        import sys
+
+        self.done += 1
+        self.failed += failed
+        if self.enabled:
+            filled = int(30 * self.done / max(self.total, 1))
+            sys.stderr.write(
+                f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} "
+                f"stores, {self.failed} could not be checked"
+            )
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        import sys
+
+        if self.enabled:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()

@@ -1,10 +1,13 @@
-"""The command line: click commands that read options and call the steps in order.
+"""The command line: options, writing and exit codes; the work is the core's.
 
-    acquire -> parse -> evaluate -> prioritize -> render
+    app.choose_sources -> app.acquire (or acquire_local) -> app.diagnose -> render
 
-No logic lives here beyond choosing the source and mapping errors to exit codes
-(:class:`~meum_doctor.errors.ExitCode`). Heavy modules are imported inside the commands
-that need them, so ``--version`` and ``--help`` start in tens of milliseconds.
+Each command reads its options, calls :mod:`meum_doctor.app` (and :mod:`meum_doctor.batch`
+for fleets), writes what comes back, and maps errors to exit codes
+(:class:`~meum_doctor.errors.ExitCode`). It runs the event loop, and only when a source
+needs the network. The run's :class:`~meum_doctor.secrets.Secrets` is made in :func:`main`
+and handed to the commands as click's context object. Heavy modules are imported inside
+the commands that need them, so ``--version`` and ``--help`` start in tens of milliseconds.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
@@ -26,16 +29,16 @@ from meum_doctor.errors import (
     Interrupted,
     MeumDoctorError,
     UsageError,
-    WriteFailed,
 )
 from meum_doctor.secrets import Secrets
 
 if TYPE_CHECKING:
-    from meum_doctor.pipeline import Setup
-    from meum_doctor.sources import RawStatus
+    from meum_doctor.app import Settings
+    from meum_doctor.documents import Document
+    from meum_doctor.sources import Source
 
+#: Mirror meum_doctor.app's, which --help must not import to know.
 API_KEY_ENV = "MEUM_API_KEY"
-KEY_HINT = "sk_live_…"
 BASE_URL_ENV = "MEUM_API_BASE_URL"
 
 EXIT_CODES_HELP = """\b
@@ -190,12 +193,14 @@ class RunOptions:
     no_color: bool
     verbose: bool
     debug: bool
+    #: The run's secrets (click's context object, made by main): not an option.
+    secrets: Secrets = field(default_factory=Secrets, compare=False)
 
-    def prepare(self) -> Setup:
+    def prepare(self, timeout: float = 10.0) -> Settings:
         """The evaluation time, configuration and rules, checked before any work."""
-        from meum_doctor.pipeline import prepare
+        from meum_doctor.app import prepare
 
-        setup = prepare(
+        settings = prepare(
             config_path=self.config_path,
             rules_dirs=self.rules_dirs,
             selected=self.select,
@@ -204,12 +209,20 @@ class RunOptions:
             now=_parse_now(self.now_text),
             redact=self.redact,
             verbose=self.verbose,
+            secrets=self.secrets,
+            timeout=timeout,
         )
-        _announce_config(setup.config)
+        _announce_config(settings.config)
         mismatch = formats.suffix_mismatch(self.output, self.fmt)
         if mismatch:
             click.echo(f"meum-doctor: warning: {mismatch}", err=True)
-        return setup
+        return settings
+
+    def setup_logging(self) -> None:
+        """Log to stderr through the run's secrets (only when something may log)."""
+        from meum_doctor import logs
+
+        logs.setup(self.secrets, verbose=self.verbose, debug=self.debug)
 
     @property
     def color(self) -> bool:
@@ -225,13 +238,17 @@ class RunOptions:
 
 def run_options(function: F) -> F:
     """Add the shared options; the command receives them as one ``run: RunOptions``."""
-    names = [field.name for field in fields(RunOptions)]
+    names = [item.name for item in fields(RunOptions) if item.name != "secrets"]
 
     @functools.wraps(function)
     def command(**kwargs: Any) -> Any:
-        run = RunOptions(**{name: kwargs.pop(name) for name in names})
+        secrets = click.get_current_context().find_object(Secrets)
+        run = RunOptions(
+            **{name: kwargs.pop(name) for name in names},
+            secrets=secrets if secrets is not None else Secrets(),
+        )
         if run.verbose or run.debug:
-            _setup_logging(run.verbose, run.debug)
+            run.setup_logging()
         return function(run=run, **kwargs)
 
     return cast(F, _EVALUATION_OPTIONS(command))
@@ -284,129 +301,66 @@ def check(
     if demo == "list":
         _print_examples()
         return
-    key = _choose_source(api_key, input_path, demo)
-    _SECRETS.add(key)
+    from meum_doctor import app
+
+    sources = app.choose_sources(
+        api_key=api_key,
+        input_path=input_path,
+        demo=demo,
+        base_url=base_url,
+        secrets=run.secrets,
+    )
 
     from meum_doctor import saved
-    from meum_doctor.output import check_distinct, check_writable
-    from meum_doctor.pipeline import diagnose
+    from meum_doctor.output import check_outputs
     from meum_doctor.render import render
 
-    setup = run.prepare()
+    settings = run.prepare(timeout)
     outputs = [("-o" if run.output else "the report", run.output or "-")]
     if save_status:
-        outputs.append(("--save-status", save_status))
-        if saved.writes_meta(save_status):
-            outputs.append(("--save-status", saved.meta_path(save_status)))
-    check_distinct(outputs, _inputs(setup, run, ("--input", input_path)))
-    for _, path in outputs:
-        check_writable(path)  # fail before the fetch, not after it
+        outputs += saved.outputs(save_status)
+    # Before the fetch, not after it.
+    check_outputs(outputs, app.protected_inputs(settings, ("--input", input_path)))
 
-    raw = _acquire(key, base_url, input_path, demo, timeout, setup.now, run)
-    meta = None
-    if raw.source_type == "file":
-        meta, warning = saved.read_meta(raw.location, raw.body)
-        if warning:
-            _setup_logging(run.verbose, run.debug)
-            import logging
+    documents = _acquire(sources, settings, run)
+    warnings = app.warnings_of(documents)
+    if warnings:
+        run.setup_logging()
+        from meum_doctor import logs
 
-            logging.getLogger("meum_doctor.saved").warning(warning)
+        for warning in warnings:
+            logs.warn("saved", warning)
     if save_status:
-        saved.save_status(save_status, raw, _SECRETS, meta)
-    timing = saved.timing(raw, meta, setup.now, now_given=run.now_text is not None)
-    report = diagnose(raw, setup, secrets=_SECRETS, timing=timing)
+        saved.save_status(save_status, documents[0], run.secrets)
+    report = app.diagnose(documents, settings)
     if run.debug:
         for error in report.rule_errors:
-            click.echo(_inert(error.traceback), err=True)
-    _write(render(report, run.fmt, color=run.color), run.output)
+            click.echo(_inert(run.secrets, error.traceback), err=True)
+    _write(render(report, run.fmt, color=run.color), run.output, run.secrets)
     if report.exit_code != ExitCode.OK:
         sys.exit(report.exit_code)
 
 
-def _inputs(
-    setup: Setup, run: RunOptions, *named: tuple[str, str | None]
-) -> list[tuple[str, str]]:
-    """The files a run reads, which no output of the run may overwrite: the named inputs,
-    the configuration, and every rule file of --rules-dir (`-o rd/myrule.py` would destroy
-    the user's own code)."""
-    from pathlib import Path
+def _acquire(sources: list[Source], settings: Settings, run: RunOptions) -> list[Document]:
+    """The documents: read where no network is needed, else through an event loop."""
+    from meum_doctor import app
 
-    found = [(what, path) for what, path in named if path]
-    if setup.config.path:
-        found.append(("the configuration file", setup.config.path))
-    for folder in run.rules_dirs:
-        # As the engine loads them (engine.discover): the *.py files of the folder.
-        found += [("a rule file of --rules-dir", str(file)) for file in Path(folder).glob("*.py")]
-    return found
-
-
-def _choose_source(api_key: str | None, input_path: str | None, demo: str | None) -> str | None:
-    """Exactly one source; the environment's key counts only when nothing else was given."""
-    explicit = [
-        name
-        for name, value in (("--api-key", api_key), ("--input", input_path), ("--demo", demo))
-        if value is not None  # `--api-key ""` was given too: it is not "no key"
-    ]
-    if len(explicit) > 1:
-        raise UsageError(f"choose one source of status, not {' and '.join(explicit)}")
-    if input_path is not None or demo is not None:
-        return None
-    if api_key is not None:
-        where = "--api-key was given an empty value"
-        key = api_key
-    elif API_KEY_ENV in os.environ:
-        where = f"{API_KEY_ENV} is set but empty"
-        key = os.environ[API_KEY_ENV]
-    else:
-        raise UsageError(
-            f"no status to check: set {API_KEY_ENV} (or pass --api-key), or use --input FILE "
-            "or --demo"
-        )
-    # One rule for every key, here and in keys files: whitespace around a key is dropped (no
-    # key contains any, and a copied key often brings a space or a line break along, as
-    # `export MEUM_API_KEY=$(cat key.txt)` does); whitespace inside one is refused
-    # (client.check_key), since that is a key broken in two or pasted with something else.
-    key = key.strip()
-    if not key:
-        raise UsageError(
-            f"the API key is empty: {where}; give the store's {KEY_HINT} key, or use "
-            "--input FILE or --demo"
-        )
-    return key
-
-
-def _acquire(
-    key: str | None,
-    base_url: str,
-    input_path: str | None,
-    demo: str | None,
-    timeout: float,
-    now: datetime,
-    run: RunOptions,
-) -> RawStatus:
-    if input_path is not None:
-        from meum_doctor.sources import read_file
-
-        return read_file(input_path)
+    if not app.needs_network(sources):
+        return app.acquire_local(sources)
     # The network may warn (an odd key) and log retries: only now is logging worth loading.
-    _setup_logging(run.verbose, run.debug)
-    if demo is not None:
-        from meum_doctor.demo import fetch_example
+    run.setup_logging()
+    import asyncio
 
-        return fetch_example(demo, now, timeout)
-    from meum_doctor.client import fetch_status
-
-    assert key is not None
-    return fetch_status(base_url, key, timeout)
+    return asyncio.run(app.acquire(sources, settings))
 
 
-def _write(text: str | Iterable[str], output: str | None) -> None:
+def _write(text: str | Iterable[str], output: str | None, secrets: Secrets) -> None:
     """Write text, given whole or in chunks, to ``output`` (atomically) or standard output.
 
     Every chunk passes the run's secrets on its way out: the last line of defence behind
     the report's own removal of them, for whatever a renderer added.
     """
-    chunks = _SECRETS.scrub_chunks([text] if isinstance(text, str) else text)
+    chunks = secrets.scrub_chunks([text] if isinstance(text, str) else text)
     if output and output != "-":  # `-o -` is standard output
         from meum_doctor.output import write_atomic
 
@@ -416,9 +370,10 @@ def _write(text: str | Iterable[str], output: str | None) -> None:
             click.echo(chunk, nl=False)
 
 
-def _parse_now(text: str | None) -> datetime:
+def _parse_now(text: str | None) -> datetime | None:
+    """The --now time; None for the clock."""
     if text is None:
-        return datetime.now(UTC)
+        return None
     from meum_doctor.status import parse_datetime
 
     try:
@@ -428,35 +383,6 @@ def _parse_now(text: str | None) -> datetime:
             f"{text!r} is not an ISO 8601 date-time (like 2026-11-28T12:00:00Z)",
             param_hint="'--now'",
         ) from None
-
-
-def _setup_logging(verbose: bool, debug: bool) -> None:
-    import logging
-
-    class StderrHandler(logging.Handler):
-        """Writes to whatever sys.stderr is when a record comes, through the key scrubber."""
-
-        def emit(self, record: logging.LogRecord) -> None:
-            try:
-                # httpx logs the HTTP reason phrase as received: a server can put terminal
-                # escapes there (set the title, clear the screen). Log lines are untrusted.
-                sys.stderr.write(_inert(self.format(record)) + "\n")
-            except Exception:  # logging must never take the run down
-                self.handleError(record)
-
-    handler = StderrHandler()
-    handler.setFormatter(logging.Formatter("meum-doctor: %(levelname)s: %(message)s"))
-    logger = logging.getLogger("meum_doctor")
-    logger.handlers[:] = [handler]
-    logger.propagate = False
-    logger.setLevel(logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING)
-    # httpx and httpcore log requests at DEBUG: shown (through the same scrubber) only with
-    # --debug, and set either way so one run's choice never leaks into the next.
-    for name in ("httpx", "httpcore"):
-        other = logging.getLogger(name)
-        other.handlers[:] = [handler] if debug else []
-        other.propagate = not debug
-        other.setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
 def _announce_config(config: Any) -> None:
@@ -535,68 +461,55 @@ def batch(
     writes the summary of the stores that finished, marked partial, and exits 130.
     """
     from meum_doctor import batch as fleet
-    from meum_doctor.output import check_distinct, check_writable
 
-    setup = run.prepare()
+    settings = run.prepare(timeout)
     if keys_file:
-        _setup_logging(run.verbose, run.debug)  # odd keys warn; the network logs retries
-    skipped: list[Any] = []
-    found = fleet.targets(
-        paths, keys_file, secrets=_SECRETS, recursive=recursive, skipped=skipped
+        run.setup_logging()  # odd keys warn; the network logs retries
+    plan = fleet.plan(
+        paths,
+        keys_file,
+        settings,
+        base_url=base_url,
+        recursive=recursive,
+        fmt=run.fmt,
+        output=run.output,
+        output_dir=output_dir,
     )
-    if run.redact:
-        found = fleet.anonymize(found, keys_file)  # labels and file names name stores too
-    if any(t.key for t in found):
-        from meum_doctor.client import status_url
-
-        status_url(base_url)  # a base URL the keys must not go to stops the run before any
-    inputs = _inputs(
-        setup,
-        run,
-        ("--keys-file", keys_file),
-        *(("the status file", t.path) for t in found if t.path and t.path != "-"),
-    )
-    summary_path = run.output or "-"
-    check_distinct([("-o" if run.output else "the summary", summary_path)], inputs)
-    directory = _prepare_output_dir(output_dir)  # first: -o may name a file inside it
-    check_writable(summary_path)
-    if directory is not None:
-        # Chosen before any store runs: the summary and the inputs are never overwritten by
-        # a store's report, and the same fleet gets the same file names every run.
-        reserved = [path for _, path in inputs] + ([run.output] if run.output else [])
-        found = fleet.report_files(found, run.fmt, str(directory), reserved)
-
     results: list[Any] = []
-    progress = _Progress(len(found), enabled=sys.stderr.isatty() and not run.debug)
+    progress = fleet.Progress(len(plan.targets), enabled=sys.stderr.isatty() and not run.debug)
 
     def on_store(result: Any, report: Any) -> None:
         if report is not None and result.report_file is not None:
-            result = _write_store_report(result, report, run.fmt)
+            result = fleet.write_store_report(result, report, run.fmt, run.secrets)
         results.append(result)
         progress.update(failed=result.error is not None)
 
     interrupted = False
     try:
-        fleet.run(
-            found,
-            setup,
-            base_url=base_url,
-            timeout=timeout,
-            concurrency=concurrency,
-            on_store=on_store,
-            secrets=_SECRETS,
-        )
+        fleet.run_local(plan.targets, settings, on_store=on_store)
+        if plan.remote:
+            import asyncio
+
+            asyncio.run(
+                fleet.run_remote(
+                    plan.targets,
+                    settings,
+                    base_url=base_url,
+                    concurrency=concurrency,
+                    on_store=on_store,
+                )
+            )
     except KeyboardInterrupt:
         # What finished is worth having during an incident: write it, marked partial.
         interrupted = True
     progress.close()
     summary = fleet.summarize(
         results,
-        setup,
+        settings,
         generated_at=datetime.now(UTC),
         tool_version=__version__,
-        skipped=skipped,
-        planned=len(found),
+        skipped=plan.skipped,
+        planned=len(plan.targets),
         partial=interrupted,
         summary_dir=os.path.dirname(os.path.abspath(run.output))
         if run.output and run.output != "-"
@@ -604,11 +517,11 @@ def batch(
     )
     from meum_doctor.render.batch import render_batch
 
-    _write(render_batch(summary, run.fmt, color=run.color), run.output)
+    _write(render_batch(summary, run.fmt, color=run.color), run.output, run.secrets)
     if interrupted:
         click.echo(
             f"meum-doctor: interrupted: the summary shows the {summary.total} of "
-            f"{len(found)} stores that finished [interrupted]",
+            f"{len(plan.targets)} stores that finished [interrupted]",
             err=True,
         )
         sys.exit(ExitCode.INTERRUPTED)
@@ -618,87 +531,6 @@ def batch(
         sys.exit(ExitCode.NO_STATUS)
     if summary.incomplete:
         sys.exit(ExitCode.INCOMPLETE)
-
-
-def _write_store_report(result: Any, report: Any, fmt: str) -> Any:
-    """Write one store's report; if it cannot be written, that store fails, not the run.
-
-    Every store may already have been fetched: one unwritable file (a folder or a link of
-    that name in a ticket's folder, a full disk) must not cost the whole fleet's summary.
-    """
-    import dataclasses
-
-    from meum_doctor.output import write_chosen
-    from meum_doctor.render import render
-
-    text = "".join(_SECRETS.scrub_chunks([render(report, fmt)]))
-    try:
-        write_chosen(result.report_file, text.encode("utf-8"))
-    except UsageError as exc:
-        # Its verdict is kept in the reason, as the failure row shows no verdict column.
-        return dataclasses.replace(
-            result,
-            error=f"checked (verdict {result.verdict}), but its report was not written: {exc}",
-            error_code=exc.code,
-            report_file=None,
-        )
-    return result
-
-
-def _prepare_output_dir(output_dir: str | None) -> Any:
-    """The ``--output-dir`` folder, checked before any store is fetched.
-
-    It must be a folder (made if missing, but only its last level: a typo such as
-    ``/srv/reprots/today`` should fail, not build a tree) in which a file can be made: a
-    probe file is created and removed, which is the only sure test (``/proc`` and read-only
-    mounts pass ``os.access`` as root).
-    """
-    if not output_dir:
-        return None
-    import tempfile
-    from pathlib import Path
-
-    directory = Path(output_dir)
-
-    def fail(reason: str) -> NoReturn:
-        raise WriteFailed(f"cannot write reports into {output_dir}: {reason}")
-
-    try:
-        if directory.exists() and not directory.is_dir():
-            fail("it is a file, not a folder")
-        if not directory.exists():
-            parent = directory.parent
-            if not parent.is_dir():
-                fail(f"its parent folder {parent} does not exist (only the last level is made)")
-            directory.mkdir()
-        with tempfile.TemporaryFile(dir=directory, prefix=".meum-doctor-probe."):
-            pass
-    except OSError as exc:
-        fail((exc.strerror or type(exc).__name__).lower())
-    return directory
-
-
-class _Progress:
-    """A one-line progress bar on a terminal's stderr: stores done / total, failures."""
-
-    def __init__(self, total: int, *, enabled: bool) -> None:
-        self.total, self.done, self.failed, self.enabled = total, 0, 0, enabled
-
-    def update(self, *, failed: bool) -> None:
-        self.done += 1
-        self.failed += failed
-        if self.enabled:
-            filled = int(30 * self.done / max(self.total, 1))
-            sys.stderr.write(
-                f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} "
-                f"stores, {self.failed} could not be checked"
-            )
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
 
 
 # examples, rules, explain -------------------------------------------------------------------
@@ -773,10 +605,11 @@ def schema(name: str) -> None:
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Run the command line; every expected failure is one line on stderr and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    _SECRETS.clear()  # a run's secrets are its own (tests run many in one process)
-    _SECRETS.extend(_secrets_in(args))
+    # A run's secrets are its own (tests run many in one process): handed to the commands
+    # as click's context object, and used below for whatever error ends the run.
+    secrets = Secrets(_secrets_in(args))
     try:
-        cli.main(args=args, prog_name="meum-doctor", standalone_mode=False)
+        cli.main(args=args, prog_name="meum-doctor", standalone_mode=False, obj=secrets)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -785,24 +618,26 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
             # `meum-doctor` alone: the help, as click 8.1 shows it (8.2 made it an error).
             click.echo(context.get_help())
             sys.exit(ExitCode.OK)
-        message = " ".join(_inert(exc.format_message()).split())
+        message = " ".join(_inert(secrets, exc.format_message()).split())
         if isinstance(exc, click.UsageError) and exc.ctx is not None:
             # One line, as every other error: where to read the usage instead of printing it.
             message += f" (see '{exc.ctx.command_path} --help')"
-        _fail(exc, UsageError(message), args)
+        _fail(exc, UsageError(message), args, secrets)
     except click.exceptions.Abort as exc:
-        _fail(exc, Interrupted("aborted"), args)
+        _fail(exc, Interrupted("aborted"), args, secrets)
     except MeumDoctorError as exc:
-        _fail(exc, exc, args)
+        _fail(exc, exc, args, secrets)
     except KeyboardInterrupt as exc:
-        _fail(exc, Interrupted("interrupted"), args)
+        _fail(exc, Interrupted("interrupted"), args, secrets)
     except Exception as exc:  # a bug: one line, and the traceback only with --debug
         _fail(exc, InternalError(f"internal error: {type(exc).__name__}: {exc} (run with "
-                                 "--debug for the traceback, and please report it)"), args)
+                                 "--debug for the traceback, and please report it)"), args, secrets)
     sys.exit(ExitCode.OK)
 
 
-def _fail(exc: BaseException, error: MeumDoctorError, args: Sequence[str]) -> NoReturn:
+def _fail(
+    exc: BaseException, error: MeumDoctorError, args: Sequence[str], secrets: Secrets
+) -> NoReturn:
     """One line on stderr ending in the error's [code]; with -f json, the error object on
     stdout too (meum_doctor.failures)."""
     from meum_doctor import failures
@@ -812,17 +647,12 @@ def _fail(exc: BaseException, error: MeumDoctorError, args: Sequence[str]) -> No
         import traceback
 
         # A traceback quotes exception messages, which may quote what a server sent.
-        click.echo(_inert("".join(traceback.format_exception(exc))), err=True)
-    first = clean_line(" ".join(_scrub(str(error)).split()))
-    click.echo(_scrub(failures.stderr_line(error, first)), err=True)
+        click.echo(_inert(secrets, "".join(traceback.format_exception(exc))), err=True)
+    first = clean_line(" ".join(_scrub(secrets, str(error)).split()))
+    click.echo(_scrub(secrets, failures.stderr_line(error, first)), err=True)
     if failures.json_requested(args, failures.value_options(cli)):
-        click.echo(_scrub(failures.error_json(error, first)), nl=False)
+        click.echo(_scrub(secrets, failures.error_json(error, first)), nl=False)
     sys.exit(error.exit_code)
-
-
-# The secrets of this run (the evidence-layer issue moves this into the application core, as an
-# object handed down instead of a module global).
-_SECRETS = Secrets()
 
 
 def _secrets_in(args: Sequence[str]) -> list[str]:
@@ -838,14 +668,14 @@ def _secrets_in(args: Sequence[str]) -> list[str]:
     return [form for key in found for form in (key, key.strip())]
 
 
-def _scrub(text: str) -> str:
-    """``text`` without any known secret: the last line of defence for what is printed."""
-    return _SECRETS.scrub(text)
+def _scrub(secrets: Secrets, text: str) -> str:
+    """``text`` without any secret of the run: the last line of defence for what is printed."""
+    return secrets.scrub(text)
 
 
-def _inert(text: str) -> str:
+def _inert(secrets: Secrets, text: str) -> str:
     """``text`` without secrets and with every control or invisible character escaped (as
-    report text is), newlines kept: for log lines and tracebacks on a terminal."""
+    report text is), newlines kept: for tracebacks and click's messages on a terminal."""
     from meum_doctor.text import visible
 
-    return visible(_scrub(text))
+    return visible(_scrub(secrets, text))

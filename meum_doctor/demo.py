@@ -2,7 +2,8 @@
 
 ``meum-doctor check --demo NAME`` starts :class:`~meum_doctor.exampleapi.ExampleApi` on a
 random free loopback port and fetches from it with the same client, retries and parsing as
-a real run: the demo exercises the real path, not a shortcut.
+a real run (:mod:`meum_doctor.sources.meum_status`): the demo exercises the real path, not
+a shortcut.
 
 The examples were written as of :data:`EXAMPLE_EPOCH`. Served for a demo, their times are
 moved by (evaluation time - epoch), so a check-in "6 minutes ago" stays 6 minutes ago.
@@ -11,13 +12,11 @@ moved by (evaluation time - epoch), so a check-in "6 minutes ago" stays 6 minute
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from meum_doctor.data import package_bytes
 from meum_doctor.errors import UsageError
-from meum_doctor.sources import RawStatus
 from meum_doctor.status import parse_datetime
 
 EXAMPLE_EPOCH = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -68,15 +67,3 @@ def rebase(body: bytes, now: datetime) -> bytes:
 
 def _iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def fetch_example(name: str, now: datetime, timeout: float) -> RawStatus:
-    """Serve example ``name`` on a loopback API and fetch it exactly as a real run does."""
-    # The server (asyncio) and the client (httpx) only when a demo actually runs.
-    from meum_doctor.client import fetch_status
-    from meum_doctor.exampleapi import ExampleApi
-
-    body = rebase(example_body(name), now)
-    with ExampleApi({DEMO_KEY: body}) as api:
-        raw = fetch_status(api.base_url, DEMO_KEY, timeout)
-    return replace(raw, source_type="demo", location=name)

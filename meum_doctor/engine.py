@@ -10,7 +10,9 @@ Discovery has one validation for every source, in this order:
 
 An invalid or duplicate ID, or a plugin that fails to import, is a :class:`RuleLoadError`
 naming the culprit. Running a rule that raises is *not* an error of the run: the failure is
-recorded, the other rules go on, and the report lists it. The engine knows nothing of formats.
+recorded, the other rules go on, and the report lists it. A rule whose evidence is absent
+(:attr:`~meum_doctor.rule.Rule.needs`) is not run, and recorded as not evaluated with the
+kinds it waits for: that is no failure either. The engine knows nothing of formats.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import cast
 
 from meum_doctor.config import Config, RuleSettings, is_selector
 from meum_doctor.errors import RuleLoadError, UsageError
+from meum_doctor.evidence import Evidence
 from meum_doctor.rule import (
     RULE_ID_RE,
     RULE_NAME_RE,
@@ -199,7 +202,19 @@ def _invalid(rule: Rule) -> str | None:
         return "has no docstring: its first line is the rule's summary"
     if not callable(cast(object, rule.check)):
         return "has no check function"
+    needs, uses = cast(object, rule.needs), cast(object, rule.uses)
+    for what, kinds in (("needs", needs), ("uses", uses)):
+        if not isinstance(kinds, tuple) or not all(
+            isinstance(kind, str) and KIND_RE.match(kind) for kind in kinds
+        ):
+            return f"has invalid {what}: a tuple of evidence kinds, like ('meum-status',)"
+    if not needs:
+        return "needs no evidence: name at least one kind, like ('meum-status',)"
     return None
+
+
+#: What a kind of evidence is called: kebab-case, like ``meum-status``.
+KIND_RE = RULE_NAME_RE
 
 
 def _check_unique(rules: Sequence[Rule]) -> None:
@@ -270,28 +285,49 @@ class RuleFailure:
 
 
 @dataclass(frozen=True)
+class NotRun:
+    """A rule that was not run because evidence it needs is absent."""
+
+    rule: Rule
+    #: The kinds of evidence it waits for (those of its needs that were absent).
+    waits_for: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Evaluation:
     findings: tuple[RuleFinding, ...]
     failures: tuple[RuleFailure, ...]
+    not_run: tuple[NotRun, ...] = ()
 
 
 def evaluate(
-    status: Status,
+    evidence: Evidence | Status,
     rules: Sequence[Rule],
     config: Config,
     settings: dict[str, RuleSettings],
     now: datetime,
 ) -> Evaluation:
-    """Run every rule on the status; a rule that fails is recorded, never fatal."""
+    """Run every rule whose evidence is present (a Status alone is the evidence of a Meum
+    status); a rule that fails is recorded, never fatal, and so is one left waiting."""
+    if isinstance(evidence, Status):
+        evidence = Evidence.of_status(evidence)
     findings: list[RuleFinding] = []
     failures: list[RuleFailure] = []
+    not_run: list[NotRun] = []
     for rule in rules:
+        missing = evidence.missing(rule.needs)
+        if missing:
+            not_run.append(NotRun(rule, missing))
+            continue
         setting = settings.get(rule.id, RuleSettings(options=rule.options))
         context = Context(
             now=now, policy=config.policy, values=config.values, options=setting.options
         )
+        # The models it asked for, in declared order: needs, then uses (None when absent).
+        given = [evidence.models[kind] for kind in rule.needs]
+        given += [evidence.models.get(kind) for kind in rule.uses]
         try:
-            produced = list(rule.check(status, context) or ())
+            produced = list(rule.check(*given, context) or ())
             for item in produced:
                 if not isinstance(item, Finding):
                     raise TypeError(f"yielded {type(item).__name__}, not a Finding")
@@ -305,4 +341,6 @@ def evaluate(
             found = item.severity if item.severity is not None else rule.severity
             severity = graded_severity(rule.severity, setting.severity, Severity(found))
             findings.append(RuleFinding(rule=rule, severity=severity, finding=item))
-    return Evaluation(findings=tuple(findings), failures=tuple(failures))
+    return Evaluation(
+        findings=tuple(findings), failures=tuple(failures), not_run=tuple(not_run)
+    )

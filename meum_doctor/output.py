@@ -276,6 +276,16 @@ def check_distinct(outputs: Sequence[tuple[str, str]], inputs: Sequence[tuple[st
         seen[identity] = (what, path)
 
 
+def check_outputs(
+    outputs: Sequence[tuple[str, str]], inputs: Sequence[tuple[str, str]]
+) -> None:
+    """Every output distinct from the inputs and the other outputs, and writable: checked
+    before anything is fetched, so a run never ends unable to write what it fetched."""
+    check_distinct(outputs, inputs)
+    for _, path in outputs:
+        check_writable(path)
+
+
 def _stdin_identity() -> tuple[object, ...] | None:
     """The file standard input is redirected from, or None (a pipe, a terminal, closed)."""
     try:
@@ -301,3 +311,37 @@ def _keeps_nothing(path: str) -> bool:
 
 def _where(path: str) -> str:
     return "standard output" if path == "-" else path
+
+
+def prepare_output_dir(output_dir: str | None) -> str | None:
+    """The ``--output-dir`` folder, checked before any store is fetched.
+
+    It must be a folder (made if missing, but only its last level: a typo such as
+    ``/srv/reprots/today`` should fail, not build a tree) in which a file can be made: a
+    probe file is created and removed, which is the only sure test (``/proc`` and read-only
+    mounts pass ``os.access`` as root).
+    """
+    if not output_dir:
+        return None
+    from pathlib import Path
+
+    directory = Path(output_dir)
+
+    def fail(reason: str) -> WriteFailed:
+        return WriteFailed(f"cannot write reports into {output_dir}: {reason}")
+
+    try:
+        if directory.exists() and not directory.is_dir():
+            raise fail("it is a file, not a folder")
+        if not directory.exists():
+            parent = directory.parent
+            if not parent.is_dir():
+                raise fail(
+                    f"its parent folder {parent} does not exist (only the last level is made)"
+                )
+            directory.mkdir()
+        with tempfile.TemporaryFile(dir=directory, prefix=".meum-doctor-probe."):
+            pass
+    except OSError as exc:
+        raise fail((exc.strerror or type(exc).__name__).lower()) from None
+    return str(directory)

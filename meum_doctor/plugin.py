@@ -5,7 +5,14 @@ A rule file (built-in, plugin package or rules directory) needs nothing else::
     from meum_doctor.plugin import Category, Context, Finding, Severity, Status, rule
 
 Rules must not import the client, the command line or a renderer: they are pure functions
-of the status, the configuration and the evaluation time.
+of the evidence, the configuration and the evaluation time.
+
+A rule receives the evidence it declares. By default that is the Meum status alone, and the
+function is ``check(status, context)``. ``@rule(..., needs=("site-report",),
+uses=("meum-status",))`` declares other kinds: the function then receives the model of each
+needed kind, then of each used kind (None when absent), in declared order, then the
+context. A rule whose needs are not all present is not run; the report lists it as not
+evaluated, and that never makes a run incomplete.
 """
 
 from meum_doctor.connection import Connection, ConnectionField, connection_of

@@ -25,13 +25,14 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from meum_doctor import __version__
+from meum_doctor.documents import MEUM_STATUS, Document
 from meum_doctor.engine import Evaluation, RuleFinding
 from meum_doctor.errors import ExitCode
+from meum_doctor.evidence import Evidence
 from meum_doctor.redact import RedactionState, Redactor
 from meum_doctor.rule import Link, Rule, Severity
 from meum_doctor.secrets import Secrets, url_without_query
-from meum_doctor.sources import RawStatus
-from meum_doctor.status import ParseProblem, Status
+from meum_doctor.status import ParseProblem
 
 if TYPE_CHECKING:
     from meum_doctor.saved import Timing
@@ -149,10 +150,11 @@ class Report:
     tool_version: str
     generated_at: datetime
     evaluated_at: datetime
-    source_type: str
-    source_location: str
+    #: Where the Meum status came from (``sources`` lists every document); None without one.
+    source_type: str | None
+    source_location: str | None
     request_id: str | None
-    #: The SHA-256 of the body as received; None in a redacted report.
+    #: The SHA-256 of the Meum status as received; None in a redacted report or without one.
     fingerprint: str | None
     verdict: str
     counts: dict[str, int]
@@ -160,8 +162,8 @@ class Report:
     rule_errors: tuple[RuleError, ...]
     rules: tuple[RuleInfo, ...]
     policy_as_of: date
-    #: The status as received (decoded), redacted.
-    status: dict[str, Any]
+    #: The Meum status as received (decoded), redacted; None when the run had none.
+    status: dict[str, Any] | None
     parse_problems: tuple[ParseProblem, ...]
     #: The store's site URL, redacted; None when unknown.
     site_url: str | None
@@ -201,24 +203,10 @@ class Report:
         return " ".join(parts)
     #: Every rule loaded, selected or not (``rules`` are the ones selected to run).
     available: tuple[RuleInfo, ...] = ()
-    #: Rules skipped because the evidence they need is absent (STAND-IN on the formats
-    #: branch: the core branch fills it; until then always empty).
+    #: Every document the diagnosis used, the Meum status first.
+    sources: tuple[SourceInfo, ...] = ()
+    #: Selected rules that did not run because evidence they need was absent.
     not_evaluated: tuple[NotEvaluated, ...] = ()
-
-    @property
-    def sources(self) -> tuple[SourceInfo, ...]:
-        """The documents this report used (STAND-IN on the formats branch, built from the
-        one Meum status's fields; the core branch replaces it with real data)."""
-        return (
-            SourceInfo(
-                kind="meum-status",
-                type=self.source_type,
-                location=self.source_location,
-                retrieved_at=self.fetched_at,
-                fingerprint=self.fingerprint,
-                request_id=self.request_id,
-            ),
-        )
 
     @property
     def not_selected(self) -> tuple[str, ...]:
@@ -237,13 +225,19 @@ class Report:
 
     @property
     def rules_evaluated(self) -> int:
-        """How many rules ran to the end: selected, and did not fail."""
-        return len(self.rules) - len(self.failed_rules)
+        """How many rules ran to the end: selected, evidence present, and did not fail."""
+        return len(self.rules) - len(self.failed_rules) - len(self.not_evaluated)
 
     @property
     def complete(self) -> bool:
-        """True when every loaded rule ran: nothing left out, nothing failed."""
-        return not self.failed_rules and not self.not_selected
+        """True when every loaded rule ran: nothing left out, waiting, or failed. (A rule
+        waiting for evidence never makes the exit code 5: only a failure does.)"""
+        return not self.failed_rules and not self.not_selected and not self.not_evaluated
+
+    @property
+    def not_evaluated_text(self) -> str:
+        """``MD107 (needs site-report), …``: the rules left waiting, in words."""
+        return ", ".join(f"{n.rule} (needs {', '.join(n.needs)})" for n in self.not_evaluated)
 
     @property
     def coverage_text(self) -> str:
@@ -254,6 +248,11 @@ class Report:
         if self.not_selected:
             details.append(
                 f"{len(self.not_selected)} not selected: {', '.join(self.not_selected)}"
+            )
+        if self.not_evaluated:
+            details.append(
+                f"{len(self.not_evaluated)} not evaluated for want of evidence: "
+                f"{self.not_evaluated_text}"
             )
         if self.failed_rules:
             details.append(f"{len(self.failed_rules)} failed: {', '.join(self.failed_rules)}")
@@ -331,6 +330,27 @@ def fingerprint(body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
+def _retrieval(document: Document) -> tuple[datetime | None, str | None]:
+    """When a document was retrieved from where it lives, and the request id of that: for
+    a saved file, what its meta file says (nothing when it has none), not when it was read."""
+    provenance = document.provenance
+    if provenance.type not in ("file", "stdin"):
+        return provenance.retrieved_at, provenance.request_id
+    meta = provenance.history.meta if provenance.history else None
+    return (meta.fetched_at, meta.request_id) if meta else (None, provenance.request_id)
+
+
+def _location(document: Document, redact: bool) -> str:
+    """Where a document came from, as a report shows it."""
+    provenance = document.provenance
+    # A URL's query may carry a token (a redirect to ...?k=<key>): never shown.
+    if provenance.type == "api":
+        return url_without_query(provenance.location)
+    if redact and provenance.type == "file":
+        return HIDDEN_FILE_NAME  # a ticket's file name often names the store
+    return provenance.location
+
+
 def redacted_fingerprint(status: dict[str, Any]) -> str:
     """The SHA-256 of the redacted status as canonical JSON (keys sorted, no spaces, UTF-8):
     anyone can recompute it from the ``status`` of a JSON report."""
@@ -353,8 +373,7 @@ def prioritized(findings: Iterable[RuleFinding]) -> list[RuleFinding]:
 
 
 def build_report(
-    raw: RawStatus,
-    status: Status,
+    evidence: Evidence,
     evaluation: Evaluation,
     rules: Sequence[Rule],
     *,
@@ -370,17 +389,24 @@ def build_report(
     available: Sequence[Rule] = (),
     redaction: RedactionState | None = None,
 ) -> Report:
-    """The report of one status: prioritized, counted, redacted, without any secret.
+    """The report of one store's evidence: prioritized, counted, redacted, without any
+    secret. The Meum status, when there is one, fills the status fields of the report.
 
     ``secrets`` is the run's :class:`~meum_doctor.secrets.Secrets` (plain strings are
     accepted too, and made into one). ``redaction`` is the run's numbering of hosts, shared
-    by every store of a batch.
+    by every store of a batch. ``timing`` (a saved status's) is the moment judged and why.
     """
     if secrets is not None and not isinstance(secrets, Secrets):
         secrets = Secrets(secrets)
-    redactor = Redactor.for_status(status, identity=redact, state=redaction)
-    shown_status = redactor.document(status.raw)
-    if secrets:
+    status = evidence.status
+    raw = evidence.documents.get(MEUM_STATUS)
+    redactor = (
+        Redactor.for_status(status, identity=redact, state=redaction)
+        if status is not None
+        else Redactor.for_data({}, identity=redact, state=redaction)
+    )
+    shown_status = redactor.document(status.raw) if status is not None else None
+    if secrets and shown_status is not None:
         # Before the redacted fingerprint is taken: it must match the status the report
         # shows, which anyone can hash to check it.
         shown_status = secrets.scrub_data(shown_status)
@@ -416,23 +442,26 @@ def build_report(
     counts = {s.label: 0 for s in reversed(Severity)}
     for finding in findings:
         counts[finding.severity.label] += 1
-    site = status.site_url or (
-        status.raw.get("site_url") if isinstance(status.raw.get("site_url"), str) else None
+    site = None
+    if status is not None:
+        site = status.site_url or (
+            status.raw.get("site_url") if isinstance(status.raw.get("site_url"), str) else None
+        )
+    request_id = (raw.provenance.request_id if raw else None) or (
+        timing.request_id if timing else None
     )
-    # A URL's query may carry a token (a redirect to ...?k=<key>): never shown.
-    location = url_without_query(raw.location) if raw.source_type == "api" else raw.location
-    request_id = raw.request_id or (timing.request_id if timing else None)
-    if redact and raw.source_type == "file":
-        location = HIDDEN_FILE_NAME  # a ticket's file name often names the store
-    live = raw.source_type in ("api", "demo")
+    live = raw is not None and raw.provenance.type in ("api", "demo")
+    problems = status.problems if status is not None else ()
+    # The Meum status first, then the other documents in the order they were given.
+    documents = sorted(evidence.documents.values(), key=lambda d: d.kind != MEUM_STATUS)
     report = Report(
         tool_version=__version__,
         generated_at=generated_at,
         evaluated_at=evaluated_at,
-        source_type=raw.source_type,
-        source_location=redactor.text(location),
+        source_type=raw.provenance.type if raw else None,
+        source_location=redactor.text(_location(raw, redact)) if raw else None,
         request_id=redactor.text(request_id) if request_id else None,
-        fingerprint=None if redact else fingerprint(raw.body),
+        fingerprint=None if redact or raw is None else raw.fingerprint,
         verdict=verdict_of((f.severity for f in findings), incomplete=bool(evaluation.failures)),
         counts=counts,
         findings=findings,
@@ -451,30 +480,52 @@ def build_report(
         parse_problems=tuple(
             ParseProblem(
                 redactor.text(p.field),
-                _problem_value(shown_status, p.field) if redact else redactor.text(p.value),
+                _problem_value(shown_status or {}, p.field) if redact else redactor.text(p.value),
                 p.problem,
             )
-            for p in status.problems[:PARSE_PROBLEM_LIMIT]
+            for p in problems[:PARSE_PROBLEM_LIMIT]
         ),
-        parse_problems_omitted=max(0, len(status.problems) - PARSE_PROBLEM_LIMIT)
-        + status.problems_omitted,
+        parse_problems_omitted=max(0, len(problems) - PARSE_PROBLEM_LIMIT)
+        + (status.problems_omitted if status is not None else 0),
         site_url=cap(redactor.text(site), SITE_URL_LIMIT) if isinstance(site, str) else None,
         redacted=redact,
         fail_on=fail_on,
-        redacted_fingerprint=redacted_fingerprint(shown_status) if redact else None,
+        redacted_fingerprint=(
+            redacted_fingerprint(shown_status) if redact and shown_status is not None else None
+        ),
         hidden_below=Severity.INFO if verbose else Severity.LOW,
         config=config,
-        raw_compact=is_large(shown_status),
+        raw_compact=is_large(shown_status) if shown_status is not None else False,
         time_basis=timing.basis if timing else "clock",
         time_note=timing.note if timing else None,
-        fetched_at=timing.fetched_at if timing else raw.fetched_at if live else None,
+        fetched_at=(
+            timing.fetched_at
+            if timing
+            else raw.provenance.retrieved_at if raw is not None and live else None
+        ),
         origin=redactor.text(timing.origin) if timing and timing.origin else None,
         available=tuple(RuleInfo(r.id, r.name, r.origin) for r in available),
+        sources=tuple(_source_info(document, redact, redactor) for document in documents),
+        not_evaluated=tuple(
+            NotEvaluated(item.rule.id, item.waits_for) for item in evaluation.not_run
+        ),
     )
     # Last, on the finished data: every string any renderer can show (titles, evidence,
     # request id, source, errors, the raw status) loses every secret of the run, in any
     # form it was echoed in. Rules never see a key, but the API may send one back.
     return secrets.scrub_data(report) if secrets else report
+
+
+def _source_info(document: Document, redact: bool, redactor: Redactor) -> SourceInfo:
+    retrieved_at, request_id = _retrieval(document)
+    return SourceInfo(
+        kind=document.kind,
+        type=document.provenance.type,
+        location=redactor.text(_location(document, redact)),
+        retrieved_at=retrieved_at,
+        fingerprint=None if redact else document.fingerprint,
+        request_id=redactor.text(request_id) if request_id else None,
+    )
 
 
 def is_large(data: Any) -> bool:

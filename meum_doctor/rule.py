@@ -7,6 +7,22 @@ is the summary, the rest says why it matters and how to fix it. Rules never do I
 evaluation time, thresholds, recognised values and version policy all arrive in the
 :class:`Context`, so a rule gives the same answer for the same inputs, always.
 
+A rule declares the evidence it works on (see :mod:`meum_doctor.evidence`): ``needs``, the
+kinds of document it requires (default: the Meum status alone, ``("meum-status",)``), and
+``uses``, kinds it takes into account when present. The check function receives the models
+of those kinds as positional arguments, needs first then uses, in declared order, and the
+context last::
+
+    @rule(id="MD000", ...)                                   # needs the Meum status
+    def check(status: Status, context: Context): ...
+
+    @rule(id="ACME101", ..., needs=("site-report",), uses=("meum-status",))
+    def check(report: SiteReport, status: Status | None, context: Context): ...
+
+A ``uses`` argument is None when that evidence is absent. A rule whose ``needs`` are not all
+present is not run: the report lists it as not evaluated, with the kinds it waits for, and
+that never makes a run incomplete.
+
 Registration is explicit: the built-in list in ``meum_doctor.rules``, an entry point, or a
 file in a rules directory; decorating a function does not register it anywhere.
 """
@@ -22,6 +38,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from meum_doctor.documents import MEUM_STATUS
 from meum_doctor.hosts import normalize_host
 from meum_doctor.policy import VersionPolicy
 from meum_doctor.status import Status
@@ -151,7 +168,11 @@ class Context:
         return self.values.get(field_name, ValueClasses()).classify(value)
 
 
-CheckFunction = Callable[[Status, Context], Iterable[Finding]]
+#: ``(status, context)`` for a rule of the Meum status; in general the models of the rule's
+#: ``needs`` and ``uses`` in declared order, then the context (see the module docstring).
+CheckFunction = Callable[..., Iterable[Finding]]
+#: What a rule needs unless it says otherwise.
+DEFAULT_NEEDS = (MEUM_STATUS,)
 
 
 @dataclass(frozen=True)
@@ -169,6 +190,10 @@ class Rule:
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     #: Where it came from: "built-in", "plugin <distribution>", or "rules-dir <path>".
     origin: str = "built-in"
+    #: The kinds of evidence it requires: it is not run without all of them.
+    needs: tuple[str, ...] = DEFAULT_NEEDS
+    #: The kinds of evidence it takes into account when present (None when absent).
+    uses: tuple[str, ...] = ()
 
     def documentation(self, options: Mapping[str, Any] | None = None) -> str:
         """The explanation with ``{option}`` placeholders filled from ``options``."""
@@ -198,8 +223,14 @@ def rule(
     category: Category,
     severity: Severity,
     options: Mapping[str, Any] | None = None,
+    needs: tuple[str, ...] = DEFAULT_NEEDS,
+    uses: tuple[str, ...] = (),
 ) -> Callable[[CheckFunction], Rule]:
-    """Make a :class:`Rule` of a check function; its docstring becomes the documentation."""
+    """Make a :class:`Rule` of a check function; its docstring becomes the documentation.
+
+    ``needs`` and ``uses`` are the kinds of evidence it requires and may use; its check
+    function receives their models in that order, then the context (module docstring).
+    """
 
     def wrap(check: CheckFunction) -> Rule:
         summary, explanation = split_docstring(check.__doc__ or "")
@@ -212,6 +243,8 @@ def rule(
             summary=summary,
             explanation=explanation,
             options=MappingProxyType(dict(options or {})),
+            needs=tuple(needs),
+            uses=tuple(uses),
         )
 
     return wrap

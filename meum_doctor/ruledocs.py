@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from meum_doctor.config import Config, RuleSettings
-from meum_doctor.rule import Rule, Severity, graded_severity
+from meum_doctor.rule import DEFAULT_NEEDS, Rule, Severity, graded_severity
 
 
 class _Levels:
@@ -36,6 +36,14 @@ def _values(rule: Rule, setting: RuleSettings, config: Config) -> dict[str, Any]
         "policy": config.policy,
         "level": _Levels(rule, setting.severity),
     }
+
+
+def needs_text(rule: Rule) -> str:
+    """``meum-status``, or ``site-report; uses meum-status``: the evidence a rule works on."""
+    text = ", ".join(rule.needs)
+    if rule.uses:
+        text += f"; uses {', '.join(rule.uses)}"
+    return text
 
 
 def levels_in_force(rule: Rule, override: Severity | None) -> str | None:
@@ -80,14 +88,15 @@ def _fit_origin(origin: str) -> str:
 def listing_text(
     rules: Sequence[Rule], settings: Mapping[str, RuleSettings], config: Config
 ) -> str:
-    """A table with a header row: ID, name, category, default severity, origin, summary.
+    """A table with a header row: ID, name, category, default severity, origin, the
+    evidence it needs, summary.
 
     Columns are as wide as their widest cell in terminal columns, so a rule from a rules
     directory (a long or non-ASCII origin) does not push the others out of line.
     """
     from meum_doctor.text import clean_line
 
-    header = ("ID", "NAME", "CATEGORY", "SEVERITY", "ORIGIN", "SUMMARY")
+    header = ("ID", "NAME", "CATEGORY", "SEVERITY", "ORIGIN", "NEEDS", "SUMMARY")
     rows = [header] + [
         (
             r.id,
@@ -95,6 +104,7 @@ def listing_text(
             r.category.label,
             r.severity.label,
             clean_line(_fit_origin(r.origin)),
+            clean_line(needs_text(r)),
             clean_line(r.describe_summary(_values(r, settings[r.id], config))),
         )
         for r in rules
@@ -122,6 +132,8 @@ def listing_json(
                     "category": r.category.label,
                     "severity": r.severity.label,
                     "origin": r.origin,
+                    "needs": list(r.needs),
+                    "uses": list(r.uses),
                     "summary": r.describe_summary(_values(r, settings[r.id], config)),
                 }
                 for r in rules
@@ -144,7 +156,10 @@ def explain_text(rule: Rule, setting: RuleSettings, config: Config) -> str:
             "" if setting.severity is None else f"    Configured severity: {setting.severity.label}"
         ),
         f"Origin: {rule.origin}",
+        f"Needs: {', '.join(rule.needs)} (the rule is not evaluated without it)",
     ]
+    if rule.uses:
+        lines.append(f"Uses when present: {', '.join(rule.uses)}")
     moved = levels_in_force(rule, setting.severity)
     if moved is not None:
         lines.append(
@@ -166,7 +181,9 @@ def reference_markdown(
         "# meum-doctor rules",
         "",
         "Generated from the rules' docstrings by `meum-doctor rules --format markdown`; do "
-        "not edit by hand. Rule IDs are stable: use them in configuration and tickets.",
+        "not edit by hand. Rule IDs are stable: use them in configuration and tickets. "
+        f"Every rule needs the evidence {', '.join(DEFAULT_NEEDS)} unless its entry says "
+        "otherwise; a rule whose evidence is absent is listed as not evaluated.",
         "",
         "| ID | Name | Category | Default severity | Summary |",
         "|---|---|---|---|---|",
@@ -188,6 +205,8 @@ def reference_markdown(
             "",
             r.documentation(values),
         ]
+        if r.needs != DEFAULT_NEEDS or r.uses:
+            parts += ["", f"Needs: {needs_text(r)}."]
         if settings[r.id].options:
             parts += ["", f"Options, in `[rules.{r.id}]`:", ""]
             parts += [f"- `{name}` = `{value!r}`" for name, value in settings[r.id].options.items()]

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from meum_doctor.documents import Document
 from meum_doctor.secrets import PUBLIC_PREFIXES, Secrets, url_without_query
-from meum_doctor.sources import RawStatus
 from meum_doctor.text import clean_line
 
 META_SUFFIX = ".meta.json"
@@ -50,6 +50,18 @@ class SavedMeta:
     request_id: str | None
     fingerprint: str | None
     secrets_removed: int
+
+
+@dataclass(frozen=True)
+class History:
+    """What was found beside a saved document when it was read (:func:`read_history`)."""
+
+    #: Its meta file; None when there is none, or it cannot be used (see ``warning``).
+    meta: SavedMeta | None = None
+    #: Why a meta file that is there was ignored (one line, for a warning).
+    warning: str | None = None
+    #: When the file was last changed (a hint for ``--now`` when there is no meta file).
+    modified_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,15 @@ def writes_meta(path: str) -> bool:
     return is_file_target(path)
 
 
+def outputs(path: str) -> list[tuple[str, str]]:
+    """The files ``--save-status PATH`` writes (the status, and its meta file when there is
+    one), named for the checks that no output overwrites an input or another output."""
+    found = [("--save-status", path)]
+    if writes_meta(path):
+        found.append(("--save-status", meta_path(path)))
+    return found
+
+
 def _fingerprint(body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
@@ -92,15 +113,18 @@ def _iso(value: datetime) -> str:
 # Writing ---------------------------------------------------------------------------------
 
 
-def save_status(path: str, raw: RawStatus, secrets: Secrets, meta: SavedMeta | None = None) -> None:
-    """Write ``raw``'s body (secrets replaced by a marker) to ``path``, and its meta file.
+def save_status(path: str, document: Document, secrets: Secrets) -> None:
+    """Write ``document``'s body (secrets replaced by a marker) to ``path``, and its meta file.
 
-    ``meta`` is the meta file the status was read with (``--input`` re-saved): its fetch
+    When the document was read with a meta file (``--input`` re-saved), that file's fetch
     time and provenance carry over, as they describe the body better than a file read does.
     """
     from meum_doctor.output import write_atomic
 
-    body, removed = secrets.remove_from_bytes(raw.body)
+    raw = document.provenance
+    history = raw.history
+    meta = history.meta if history else None
+    body, removed = secrets.remove_from_bytes(document.body)
 
     def clean(text: str | None) -> str | None:
         # The marker, not a key hint: a meta file holds no key-like text at all.
@@ -109,19 +133,19 @@ def save_status(path: str, raw: RawStatus, secrets: Secrets, meta: SavedMeta | N
         cleaned, _ = secrets.remove_from_bytes(text.encode("utf-8", "replace"))
         return cleaned.decode("utf-8", "replace")
 
-    if raw.source_type in ("api", "demo"):
-        fetched_at: datetime | None = raw.fetched_at
-        source = url_without_query(raw.location) if raw.source_type == "api" else None
-        if raw.source_type == "demo":
+    if raw.type in ("api", "demo"):
+        fetched_at: datetime | None = raw.retrieved_at
+        source = url_without_query(raw.location) if raw.type == "api" else None
+        if raw.type == "demo":
             source = f"bundled example {raw.location}"
-        request_id, received = raw.request_id, _fingerprint(raw.body)
+        request_id, received = raw.request_id, document.fingerprint
     elif meta is not None:
         fetched_at, source, request_id = meta.fetched_at, meta.source, meta.request_id
-        received = meta.fingerprint or _fingerprint(raw.body)
+        received = meta.fingerprint or document.fingerprint
         removed += meta.secrets_removed
     else:  # a file or standard input with no history: when it was fetched is unknown
-        fetched_at, source, request_id, received = None, None, None, _fingerprint(raw.body)
-    document = {
+        fetched_at, source, request_id, received = None, None, None, document.fingerprint
+    meta_document = {
         "meum_doctor_saved_status": META_VERSION,
         "fetched_at": _iso(fetched_at) if fetched_at else None,
         "source": clean(source),
@@ -133,7 +157,8 @@ def save_status(path: str, raw: RawStatus, secrets: Secrets, meta: SavedMeta | N
     has_meta = writes_meta(path)  # asked before writing: the body may create the file
     write_atomic(path, body)
     if has_meta:
-        write_atomic(meta_path(path), (json.dumps(document, indent=2) + "\n").encode("utf-8"))
+        text = json.dumps(meta_document, indent=2) + "\n"
+        write_atomic(meta_path(path), text.encode("utf-8"))
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -141,6 +166,16 @@ def save_status(path: str, raw: RawStatus, secrets: Secrets, meta: SavedMeta | N
 
 class MetaProblem(Exception):
     """Why a meta file is ignored (one line, no secret: nothing of its content is quoted)."""
+
+
+def read_history(document: Document) -> History:
+    """What is beside a saved ``document``: its meta file (for a file; standard input has
+    none) and when the file was last changed. Never raises for anything the files hold."""
+    if document.provenance.type != "file":
+        return History()
+    path = document.provenance.location
+    meta, warning = read_meta(path, document.body)
+    return History(meta, warning, None if meta else _modified_at(path))
 
 
 def read_meta(status_path: str, body: bytes) -> tuple[SavedMeta | None, str | None]:
@@ -238,14 +273,18 @@ def _meta_text(data: dict[str, Any], name: str, limit: int) -> str | None:
 # Judging ---------------------------------------------------------------------------------
 
 
-def timing(raw: RawStatus, meta: SavedMeta | None, now: datetime, *, now_given: bool) -> Timing:
-    """The moment to judge ``raw`` against: ``--now``, else a saved status's fetch time from
-    its meta file, else the clock; with the sentence that says so for a saved status."""
-    saved = raw.source_type in ("file", "stdin")
-    fetched_at = raw.fetched_at if not saved else (meta.fetched_at if meta else None)
+def timing(document: Document, now: datetime, *, now_given: bool) -> Timing:
+    """The moment to judge ``document`` against: ``--now``, else a saved status's fetch time
+    from its meta file, else the clock; with the sentence that says so for a saved status
+    read with its history (``check --input``; ``batch`` does not look for meta files)."""
+    raw = document.provenance
+    history = raw.history
+    meta = history.meta if history else None
+    saved = raw.type in ("file", "stdin")
+    fetched_at = raw.retrieved_at if not saved else (meta.fetched_at if meta else None)
     origin = meta.source if meta else None
     request_id = meta.request_id if meta else None
-    if now_given or not saved:
+    if now_given or not saved or history is None:
         return Timing(now, "option" if now_given else "clock", fetched_at, None, origin, request_id)
     if fetched_at is not None:
         assert meta is not None
@@ -255,7 +294,7 @@ def timing(raw: RawStatus, meta: SavedMeta | None, now: datetime, *, now_given: 
             "another moment."
         )
         return Timing(fetched_at, "fetched_at", fetched_at, note, origin, request_id)
-    hint = _modified_at(raw)
+    hint = history.modified_at
     how = (
         f"add --now {_iso(hint)} (when the file was last changed) or the time it was saved"
         if hint
@@ -268,12 +307,10 @@ def timing(raw: RawStatus, meta: SavedMeta | None, now: datetime, *, now_given: 
     return Timing(now, "clock", None, note, origin, request_id)
 
 
-def _modified_at(raw: RawStatus) -> datetime | None:
+def _modified_at(path: str) -> datetime | None:
     from datetime import UTC
 
-    if raw.source_type != "file":
-        return None
     try:
-        return datetime.fromtimestamp(int(os.stat(raw.location).st_mtime), UTC)
+        return datetime.fromtimestamp(int(os.stat(path).st_mtime), UTC)
     except (OSError, ValueError, OverflowError):
         return None

@@ -151,7 +151,7 @@ def test_streamed_json_is_the_summary_dict(paths: list[str], tmp_path: Path) -> 
     from datetime import UTC, datetime
 
     from meum_doctor import batch as fleet
-    from meum_doctor.pipeline import prepare
+    from meum_doctor.app import prepare
     from meum_doctor.render.batch import batch_dict, render_batch
 
     setup = prepare(config_path=None, rules_dirs=(), selected=(), ignored=(), fail_on=None,
@@ -159,8 +159,7 @@ def test_streamed_json_is_the_summary_dict(paths: list[str], tmp_path: Path) -> 
     results: list[Any] = []
     found = [fleet.Target(p, path=str(EXAMPLES / p)) for p in paths]
     found.append(fleet.Target("broken", path=str(tmp_path / "missing.json")))
-    fleet.run(found, setup, base_url="https://api.meum.io", timeout=1, concurrency=1,
-              on_store=lambda result, report: results.append(result))
+    fleet.run_local(found, setup, on_store=lambda result, report: results.append(result))
     summary = fleet.summarize(results, setup, generated_at=setup.now, tool_version="0")
     streamed = "".join(render_batch(summary, "json"))
     assert assert_valid_summary(streamed) == batch_dict(summary)
@@ -168,9 +167,9 @@ def test_streamed_json_is_the_summary_dict(paths: list[str], tmp_path: Path) -> 
 
 
 def test_progress_bar_counts_done_and_failed(capsys: pytest.CaptureFixture[str]) -> None:
-    from meum_doctor.cli import _Progress
+    from meum_doctor.batch import Progress
 
-    bar = _Progress(4, enabled=True)
+    bar = Progress(4, enabled=True)
     bar.update(failed=False)
     bar.update(failed=True)
     bar.close()
@@ -178,7 +177,7 @@ def test_progress_bar_counts_done_and_failed(capsys: pytest.CaptureFixture[str])
     assert "\r[" + "#" * 7 + "." * 23 + "] 1/4 stores, 0 could not be checked" in err
     assert "] 2/4 stores, 1 could not be checked" in err
     assert err.endswith("\r\x1b[K")  # the bar is wiped before the summary is printed
-    silent = _Progress(4, enabled=False)
+    silent = Progress(4, enabled=False)
     silent.update(failed=True)
     silent.close()
     assert capsys.readouterr().err == ""

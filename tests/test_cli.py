@@ -228,7 +228,7 @@ def test_rules_json(run: Any) -> None:
     rules = json.loads(run(["rules", "-f", "json"]).out)
     assert rules[0] == {
         "id": "MD101", "name": "not-connected", "category": "connection",
-        "severity": "critical", "origin": "built-in",
+        "severity": "critical", "origin": "built-in", "needs": ["meum-status"], "uses": [],
         "summary": "The store is not connected to Meum, so it cannot take Meum payments.",
     }
 
@@ -307,12 +307,16 @@ def test_misspelt_command(run: Any) -> None:
 
 def test_demo_server_stops_quietly(caplog: pytest.LogCaptureFixture) -> None:
     """Stopping the example API with connections open logs nothing (a 3.11 asyncio quirk)."""
+    import asyncio
     import logging
     from datetime import UTC, datetime
 
-    from meum_doctor.demo import fetch_example
+    from meum_doctor.documents import MEUM_STATUS
+    from meum_doctor.sources import FetchOptions, Source
+    from meum_doctor.sources.meum_status import fetch
 
+    demo = Source(MEUM_STATUS, "demo", "healthy")
     with caplog.at_level(logging.ERROR, logger="asyncio"):
         for _ in range(100):  # the race showed in about 1 run in 20
-            fetch_example("healthy", datetime.now(UTC), 5)
+            asyncio.run(fetch(demo, FetchOptions(5, datetime.now(UTC))))
     assert [r.getMessage() for r in caplog.records if r.name == "asyncio"] == []

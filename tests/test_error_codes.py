@@ -180,12 +180,12 @@ def test_a_folder_as_input_is_file_unreadable(run: Any, tmp_path: Path) -> None:
 def test_a_bug_is_internal_and_still_json(
     run: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import meum_doctor.pipeline
+    import meum_doctor.sources.meum_status
 
     def broken(body: bytes) -> None:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(meum_doctor.pipeline, "parse", broken)
+    monkeypatch.setattr(meum_doctor.sources.meum_status, "parse", broken)
     result = run(["check", "--input", str(EXAMPLES / "healthy.json"), "-f", "json"])
     assert result.code == 4
     error = json_error(result)
@@ -194,12 +194,12 @@ def test_a_bug_is_internal_and_still_json(
 
 
 def test_ctrl_c_is_interrupted(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    import meum_doctor.pipeline
+    import meum_doctor.sources.meum_status
 
     def interrupted(body: bytes) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(meum_doctor.pipeline, "parse", interrupted)
+    monkeypatch.setattr(meum_doctor.sources.meum_status, "parse", interrupted)
     result = run(["check", "--input", str(EXAMPLES / "healthy.json"), "-f", "json"])
     assert result.code == 130
     # click turns Ctrl-C inside a command into its Abort (after a line break of its own).

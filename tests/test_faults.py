@@ -233,8 +233,11 @@ def test_fault_with_debug_never_shows_the_key_even_unscrubbed(
     run: Any, case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import meum_doctor.cli
+    import meum_doctor.logs
 
-    monkeypatch.setattr(meum_doctor.cli, "_scrub", lambda text: text)
+    # The last line of defence off: error lines and log lines are not scrubbed at all.
+    monkeypatch.setattr(meum_doctor.cli, "_scrub", lambda secrets, text: text)
+    monkeypatch.setattr(meum_doctor.logs, "scrub", lambda secrets, text: text)
     formats = ["text", "markdown", "html", "json"] if case.code in (0, 1) else ["json"]
     for fmt in formats:
         out = tmp_path / f"report.{fmt}"

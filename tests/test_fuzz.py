@@ -17,11 +17,12 @@ from hypothesis import strategies as st
 from meum_doctor.rules import RULES
 
 from meum_doctor.config import config_from_mapping, rule_settings
+from meum_doctor.documents import MEUM_STATUS, Document, Provenance
 from meum_doctor.engine import evaluate
 from meum_doctor.errors import BadResponse, ConfigError
+from meum_doctor.evidence import Evidence
 from meum_doctor.render import FORMATS, render
 from meum_doctor.report import build_report
-from meum_doctor.sources import RawStatus
 from meum_doctor.status import KNOWN_FIELDS, parse
 from meum_doctor.text import is_unsafe_char
 
@@ -100,8 +101,8 @@ def diagnose(body: bytes, *, redact: bool = False) -> None:
         return  # the one error a body may cause; its message is tested elsewhere
     evaluation = evaluate(status, RULES, CONFIG, SETTINGS, NOW)
     assert evaluation.failures == (), evaluation.failures[0].traceback
-    raw = RawStatus(body, "file", "fuzz.json", NOW)
-    report = build_report(raw, status, evaluation, RULES, evaluated_at=NOW, generated_at=NOW,
+    raw = Document(MEUM_STATUS, body, Provenance("file", "fuzz.json", NOW))
+    report = build_report(Evidence.of_status(status, raw), evaluation, RULES, evaluated_at=NOW, generated_at=NOW,
                           policy_as_of=CONFIG.policy.as_of, fail_on=CONFIG.fail_on,
                           redact=redact, verbose=True)
     for fmt in FORMATS:
@@ -245,8 +246,8 @@ def test_an_echoed_key_is_removed_from_the_report_and_the_saved_body(
     # Reported: no decoded string of the report holds it, in any format.
     parsed = parse(body)
     evaluation = evaluate(parsed, RULES, CONFIG, SETTINGS, NOW)
-    raw = RawStatus(body, "api", f"https://api.example/status?k={key}", NOW, request_id=key)
-    report = build_report(raw, parsed, evaluation, RULES, evaluated_at=NOW, generated_at=NOW,
+    raw = Document(MEUM_STATUS, body, Provenance("api", f"https://api.example/status?k={key}", NOW, key))
+    report = build_report(Evidence.of_status(parsed, raw), evaluation, RULES, evaluated_at=NOW, generated_at=NOW,
                           policy_as_of=CONFIG.policy.as_of, fail_on=CONFIG.fail_on,
                           redact=False, secrets=secrets, verbose=True)
     for fmt in ("text", "json"):

@@ -83,18 +83,18 @@ def test_memory_error_for_one_store_does_not_stop_the_batch(
 def test_memory_error_reading_one_file_does_not_stop_the_batch(
     run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from meum_doctor import batch
+    from meum_doctor.sources import meum_status
 
     (tmp_path / "a.json").write_bytes(HEALTHY)
     (tmp_path / "b.json").write_bytes(HEALTHY)
-    real_read = batch.read_file
+    real_read = meum_status.read_file
 
     def read(path: str, **options: Any) -> Any:
         if path.endswith("a.json"):
             raise MemoryError
         return real_read(path, **options)
 
-    monkeypatch.setattr(batch, "read_file", read)
+    monkeypatch.setattr(meum_status, "read_file", read)
     result = run(["batch", str(tmp_path), "--now", NOW, "-f", "json"])
     summary = json.loads(result.out)
     assert [s["label"] for s in summary["stores"]] == ["b"]

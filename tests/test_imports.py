@@ -64,6 +64,9 @@ def test_check_from_a_file_does_not_import_httpx(tmp_path: Path, fmt: str) -> No
                            "--now", NOW, "-f", fmt)
     assert heavy(loaded) == set()
     assert "logging" not in loaded  # nothing logs without the network, -v or --debug
+    # No event loop without a network source: the core's synchronous path read the file.
+    assert "asyncio" not in loaded and "ssl" not in loaded
+    assert "meum_doctor.app" in loaded
     assert "meum_doctor.report" in loaded  # it really ran
 
 

@@ -348,7 +348,7 @@ def test_key_messages_name_what_was_given(
 def test_surrounding_whitespace_is_dropped_from_every_key(
     run: Any, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
-    """One rule for --api-key, MEUM_API_KEY and keys files (see cli._choose_source)."""
+    """One rule for --api-key, MEUM_API_KEY and keys files (see app.choose_sources)."""
     httpserver.expect_request(
         PATH, headers={"Authorization": f"Bearer {SECRET_KEY}"}
     ).respond_with_data(example_bytes("healthy"))

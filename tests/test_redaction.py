@@ -293,10 +293,11 @@ def test_a_planted_store_name_never_survives(
     name: str, before: str, after: str, tld: str, form: str, place: str
 ) -> None:
     from meum_doctor.config import load_config, rule_settings
+    from meum_doctor.documents import MEUM_STATUS, Document, Provenance
     from meum_doctor.engine import discover, evaluate
+    from meum_doctor.evidence import Evidence
     from meum_doctor.render import render
     from meum_doctor.report import build_report
-    from meum_doctor.sources import RawStatus
     from meum_doctor.status import parse
 
     host = f"{name}.{tld}"
@@ -325,7 +326,8 @@ def test_a_planted_store_name_never_survives(
     now = datetime(2026, 11, 28, 12, tzinfo=UTC)
     parsed = parse(body)
     evaluation = evaluate(parsed, rules, config, rule_settings(config, rules), now)
-    report = build_report(RawStatus(body, "file", f"{name}.json", now), parsed, evaluation, rules,
+    document = Document(MEUM_STATUS, body, Provenance("file", f"{name}.json", now))
+    report = build_report(Evidence.of_status(parsed, document), evaluation, rules,
                           evaluated_at=now, generated_at=now, policy_as_of=config.policy.as_of,
                           fail_on=None, redact=True, verbose=True)
     for fmt in ("text", "json"):

@@ -193,36 +193,36 @@ def test_a_report_that_needs_other_evidence_is_valid() -> None:
     assert_valid_report(broken(report(), waiting))
 
 
-def test_the_stand_in_report_data_reaches_the_json() -> None:
+def test_the_report_data_reaches_the_json() -> None:
     """Report.not_evaluated and Report.sources are what render/json.py writes."""
     from datetime import UTC, datetime
 
     from meum_doctor.render.json import render_json
-    from meum_doctor.report import NotEvaluated, Report
+    from meum_doctor.report import NotEvaluated, SourceInfo
 
-    fields = {f.name for f in dataclasses.fields(Report)}
-    assert "not_evaluated" in fields
+    source = SourceInfo("meum-status", "api", "https://api.meum.io/v1/x",
+                        datetime(2026, 11, 28, 11, 59, 58, tzinfo=UTC), "sha256:" + "0" * 64,
+                        "req_1")
     rendered = json.loads(render_json(_report(
-        not_evaluated=(NotEvaluated("MD211", ("site-report",)),),
-        fetched_at=datetime(2026, 11, 28, 11, 59, 58, tzinfo=UTC),
-        request_id="req_1",
-    )))
+        not_evaluated=(NotEvaluated("MD211", ("site-report",)),), sources=(source,))))
     assert_valid_report(rendered)
     assert rendered["not_evaluated"] == [{"rule": "MD211", "needs": ["site-report"]}]
-    assert rendered["sources"][0]["retrieved_at"] == "2026-11-28T11:59:58Z"
-    assert rendered["sources"][0]["request_id"] == "req_1"
+    assert rendered["sources"] == [{
+        "kind": "meum-status", "type": "api", "location": "https://api.meum.io/v1/x",
+        "retrieved_at": "2026-11-28T11:59:58Z", "fingerprint": "sha256:" + "0" * 64,
+        "request_id": "req_1"}]
 
 
 def _report(**changes: Any) -> Any:
     from datetime import UTC, datetime
 
-    from meum_doctor.pipeline import diagnose, prepare
-    from meum_doctor.sources import read_file
+    from meum_doctor.app import diagnose, prepare
+    from meum_doctor.sources.files import read_file
 
     now = datetime(2026, 11, 28, 12, tzinfo=UTC)
-    setup = prepare(config_path=None, rules_dirs=(), selected=(), ignored=(), fail_on=None,
-                    now=now)
-    made = diagnose(read_file(str(EXAMPLES / "healthy.json")), setup)
+    settings = prepare(config_path=None, rules_dirs=(), selected=(), ignored=(), fail_on=None,
+                       now=now)
+    made = diagnose([read_file(str(EXAMPLES / "healthy.json"))], settings)
     return dataclasses.replace(made, **changes)
 
 
@@ -249,18 +249,17 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     from datetime import UTC, datetime
 
     from meum_doctor import batch
-    from meum_doctor.pipeline import prepare
+    from meum_doctor.app import prepare
     from meum_doctor.render.batch import batch_dict
 
     now = datetime(2026, 11, 28, 12, tzinfo=UTC)
-    setup = prepare(config_path=None, rules_dirs=(), selected=(), ignored=(), fail_on=None,
-                    now=now)
+    settings = prepare(config_path=None, rules_dirs=(), selected=(), ignored=(), fail_on=None,
+                       now=now)
     found = [batch.Target("degraded", path=str(EXAMPLES / "degraded.json")),
              batch.Target("gone", path=str(tmp_path_factory.mktemp("f") / "gone.json"))]
     results: list[Any] = []
-    batch.run(found, setup, base_url="https://api.meum.io", timeout=1, concurrency=1,
-              on_store=lambda result, report: results.append(result))
-    return batch_dict(batch.summarize(results, setup, generated_at=now, tool_version="0"))
+    batch.run_local(found, settings, on_store=lambda result, report: results.append(result))
+    return batch_dict(batch.summarize(results, settings, generated_at=now, tool_version="0"))
 
 
 @pytest.mark.parametrize("change", list(BAD_SUMMARIES))

@@ -93,12 +93,12 @@ def test_debug_log_lines_are_inert(run: Any) -> None:
 
 def test_debug_traceback_is_inert(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """A traceback quotes exception messages, and those may quote what a server sent."""
-    from meum_doctor import pipeline
+    from meum_doctor import app
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("server said \x1b]0;pwned\x07\x1b[2J")
 
-    monkeypatch.setattr(pipeline, "diagnose", broken)
+    monkeypatch.setattr(app, "diagnose", broken)
     result = run(["check", "--input", "-", "--debug", "--now", NOW], stdin=example_bytes("healthy"))
     assert result.code == 4
     assert "Traceback" in result.err

@@ -166,12 +166,12 @@ def test_every_guide_entry_is_produced_by_some_scenario(
     monkeypatch.undo()
     sys.modules.pop("acme_rules", None)
     # A bug: the internal-error line.
-    import meum_doctor.pipeline
+    import meum_doctor.sources.meum_status
 
     def broken(body: bytes) -> None:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(meum_doctor.pipeline, "parse", broken)
+    monkeypatch.setattr(meum_doctor.sources.meum_status, "parse", broken)
     lines += run(["check", "--input", str(EXAMPLES / "healthy.json")]).err.splitlines()
 
     errors = [line for line in lines if line.startswith("meum-doctor: error: ")]

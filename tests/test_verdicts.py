@@ -261,15 +261,15 @@ def test_rules_listing_has_a_header_and_aligned_columns(run: Any, tmp_path: Path
     result = run(["rules", "--rules-dir", str(folder)])
     assert result.code == 0
     lines = result.out.splitlines()
-    assert lines[0].split() == ["ID", "NAME", "CATEGORY", "SEVERITY", "ORIGIN", "SUMMARY"]
+    assert lines[0].split() == ["ID", "NAME", "CATEGORY", "SEVERITY", "ORIGIN", "NEEDS", "SUMMARY"]
     from wcwidth import wcswidth
 
     # Each column starts at the same display column on every line.
     starts = lines[0].index("SUMMARY")
     for line in lines[1:]:
-        cells = re.split(r"(?<=\S)  +", line, maxsplit=5)
-        assert len(cells) == 6, line
-        prefix = line[: line.rindex(cells[5])]
+        cells = re.split(r"(?<=\S)  +", line, maxsplit=6)
+        assert len(cells) == 7, line
+        prefix = line[: line.rindex(cells[6])]
         assert wcswidth(prefix) == starts, line
     custom = next(line for line in lines if line.startswith("MD801"))
     assert "rules-dir …" in custom and "custom_rules.py" in custom

@@ -1,7 +1,7 @@
 """The Meum API client: the only package that touches the network (and imports httpx).
 
 ``fetch_status(base_url, key, timeout)`` returns the status body exactly as received, as a
-:class:`~meum_doctor.sources.RawStatus`, or raises one typed error from
+:class:`~meum_doctor.documents.Document`, or raises one typed error from
 :mod:`meum_doctor.errors` with a plain message. What it guarantees:
 
 - The key is checked before anything is sent (non-empty, no ``Bearer`` word, no whitespace

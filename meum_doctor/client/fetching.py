@@ -32,9 +32,9 @@ from meum_doctor.client.errors import (
 )
 from meum_doctor.client.policy import MAX_ATTEMPTS, check_key, request_headers, status_url
 from meum_doctor.client.transport import MAX_BODY, _read_capped, make_client
+from meum_doctor.documents import MEUM_STATUS, Document, Provenance
 from meum_doctor.errors import BadResponse, RedirectError, StatusUnavailable, TooLarge
 from meum_doctor.secrets import key_hint, url_without_query
-from meum_doctor.sources import RawStatus
 from meum_doctor.text import clean_line
 
 log = logging.getLogger("meum_doctor.client")
@@ -65,7 +65,7 @@ class Retry:
 
 def decide(
     outcome: Answer | StatusUnavailable, attempt: int, fetched_at: datetime
-) -> RawStatus | Retry:
+) -> Document | Retry:
     """The success, the retry, or (raised) the final error for one attempt's outcome."""
     if isinstance(outcome, StatusUnavailable):
         if outcome.retryable:
@@ -81,14 +81,9 @@ def decide(
                 http_status=answer.status_code,
                 request_id=request_id,
             )
-        return RawStatus(
-            body=answer.body,
-            source_type="api",
-            # A same-site redirect may have added a query (...?k=<key>): it is never shown.
-            location=url_without_query(answer.url),
-            fetched_at=fetched_at,
-            request_id=request_id,
-        )
+        # A same-site redirect may have added a query (...?k=<key>): it is never shown.
+        where = Provenance("api", url_without_query(answer.url), fetched_at, request_id)
+        return Document(MEUM_STATUS, answer.body, where)
     error = http_error(answer, request_id)
     if answer.status_code in RETRYABLE_STATUS:
         wait = retry_after(answer.headers.get("retry-after"), fetched_at)
@@ -125,13 +120,13 @@ def retry_after(value: str | None, now: datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
-def fetch_status(base_url: str, key: str, timeout: float = 10.0) -> RawStatus:
+def fetch_status(base_url: str, key: str, timeout: float = 10.0) -> Document:
     """Fetch one store's status (see the module docstring for every guarantee)."""
     for warning in check_key(key):
         log.warning(warning)
     url = status_url(base_url)
 
-    async def run() -> RawStatus:
+    async def run() -> Document:
         async with make_client(base_url, timeout) as client:
             return await fetch_with(client, url, key, timeout)
 
@@ -143,7 +138,7 @@ async def fetch_with(
     url: str,
     key: str,
     timeout: float,
-) -> RawStatus:
+) -> Document:
     """Fetch from ``url`` (already checked by :func:`status_url`) with retries."""
     headers = request_headers(key)
     log.info("fetching %s with key %s", url, key_hint(key))  # the public prefix, if any
@@ -164,7 +159,7 @@ async def fetch_with(
         except StatusUnavailable as exc:
             exc.retried = attempt > 1
             raise
-        if isinstance(decision, RawStatus):
+        if isinstance(decision, Document):
             return decision
         if attempt >= MAX_ATTEMPTS:
             decision.error.retried = True  # MAX_ATTEMPTS is more than one

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from meum_doctor.hosts import host_of
-from meum_doctor.report import ConfigUsed
+from meum_doctor.report import ConfigUsed, Report, SourceInfo
 from meum_doctor.rule import http_url
 from meum_doctor.text import visible
 
@@ -77,6 +77,25 @@ def source_text(source_type: str, location: str) -> str:
         "stdin": "saved status from standard input",
         "demo": f"bundled example {location!r} served by the embedded demo API",
     }.get(source_type, f"{source_type} {location}")
+
+
+def other_sources(report: Report) -> tuple[SourceInfo, ...]:
+    """The documents a report used beyond the Meum status its Source line describes (all
+    of them when it had no Meum status)."""
+    if report.source_type is None:
+        return report.sources
+    return tuple(s for s in report.sources if s.kind != "meum-status")
+
+
+def source_info_text(info: SourceInfo) -> str:
+    """One document a report used, in words: kind, where from, fingerprint."""
+    where = f"{info.type} {info.location}" if info.location != "-" else "standard input"
+    text = f"{info.kind} from {where}"
+    if info.request_id:
+        text += f", request id {info.request_id}"
+    if info.fingerprint:
+        text += f" ({info.fingerprint})"
+    return text
 
 
 #: The raw status view stops after this many characters (after escaping): a hostile status

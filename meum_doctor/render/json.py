@@ -23,13 +23,16 @@ def report_dict(report: Report) -> dict[str, Any]:
         "tool": {"name": "meum-doctor", "version": report.tool_version},
         "generated_at": timestamp(report.generated_at),
         "evaluated_at": timestamp(report.evaluated_at),
+        # The Meum status's source, as in v1; null in a run without a Meum status.
         "source": {
             "type": report.source_type,
             "location": report.source_location,
             "request_id": report.request_id,
             "fetched_at": timestamp(report.fetched_at) if report.fetched_at else None,
             "origin": report.origin,
-        },
+        }
+        if report.source_type is not None
+        else None,
         # Every document the report used (v2); "source" and "fingerprint" above and below
         # keep describing the Meum status alone, as in v1.
         "sources": [

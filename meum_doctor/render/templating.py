@@ -269,6 +269,8 @@ def _filters() -> dict[str, Any]:
         "raw_json": common.raw_json,
         "raw_html": raw_html,
         "source_text": common.source_text,
+        "source_info_text": common.source_info_text,
+        "other_sources": common.other_sources,
         "config_text": common.config_text,
     }
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from meum_doctor.render.common import (
     SEVERITY_MARKERS,
     config_text,
+    other_sources,
+    source_info_text,
     source_text,
     timestamp,
     value_text,
@@ -39,13 +41,19 @@ def render_text(report: Report, *, color: bool = False) -> str:
     lines = [
         f"{paint(style, report.verdict.upper())}: {report.verdict_text} ({counts})",
         f"Store: {clean_line(report.site_url or 'unknown site')}",
-        f"Source: {clean_line(source_text(report.source_type, report.source_location))}"
-        + (f" ({clean_line(report.provenance)})" if report.provenance else ""),
-        (
-            f"Fingerprint of the redacted status: {report.redacted_fingerprint}"
-            if report.redacted
-            else f"Fingerprint of the status as received: {report.fingerprint}"
-        ),
+    ]
+    if report.source_type is not None and report.source_location is not None:
+        lines += [
+            f"Source: {clean_line(source_text(report.source_type, report.source_location))}"
+            + (f" ({clean_line(report.provenance)})" if report.provenance else ""),
+            (
+                f"Fingerprint of the redacted status: {report.redacted_fingerprint}"
+                if report.redacted
+                else f"Fingerprint of the status as received: {report.fingerprint}"
+            ),
+        ]
+    lines += [f"Also used: {clean_line(source_info_text(s))}" for s in other_sources(report)]
+    lines += [
         f"Evaluated at {timestamp(report.evaluated_at)} by meum-doctor {report.tool_version} "
         f"(version policy as of {report.policy_as_of.isoformat()})",
         f"Rules: {report.coverage_text}",

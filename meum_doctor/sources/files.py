@@ -1,9 +1,10 @@
-"""Acquire a status body: from a file, standard input, the API or the bundled demo.
+"""Read a document from a file or standard input: the local, synchronous way of acquiring.
 
-Every source gives a :class:`RawStatus`: the body exactly as received, where it came from,
-and when. Parsing comes after (:mod:`meum_doctor.status`), so ``--save-status`` can keep the
-body byte for byte even when it turns out not to be JSON. The API and demo sources import
-the client (and httpx) only when used, so reading a file never pays for the network stack.
+Every kind of document can be read this way (a saved status, later a site report); the
+kind only names the file in messages ("status file x.json does not exist"). The result is
+a :class:`~meum_doctor.documents.Document` holding the body exactly as read, never parsed
+here, so ``--save-status`` can keep it byte for byte. Nothing here imports the network
+stack: reading a file never pays for it.
 """
 
 from __future__ import annotations
@@ -12,31 +13,26 @@ import errno
 import os
 import stat
 import sys
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import BinaryIO
 
+from meum_doctor.documents import MEUM_STATUS, Document, Provenance
 from meum_doctor.errors import FileUnreadable, TooLarge
 
-#: A status file larger than this is refused, as the API client refuses a larger body.
+#: A file larger than this is refused, as the API client refuses a larger body.
 MAX_FILE_BODY = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class RawStatus:
-    """A status body as received, and where and when it was received."""
-
-    body: bytes
-    #: ``api``, ``file``, ``stdin`` or ``demo``.
-    source_type: str
-    #: The endpoint URL (never the key), the file name, ``-`` or the demo example's name.
-    location: str
-    fetched_at: datetime
-    request_id: str | None = None
-
-
-def read_file(path: str, stdin: BinaryIO | None = None, *, scanned: bool = False) -> RawStatus:
-    """Read a saved status from ``path``, or from standard input when ``path`` is ``-``.
+def read_file(
+    path: str,
+    stdin: BinaryIO | None = None,
+    *,
+    scanned: bool = False,
+    kind: str = MEUM_STATUS,
+    noun: str = "status",
+) -> Document:
+    """Read a document of ``kind`` from ``path``, or from standard input when it is ``-``;
+    ``noun`` names it in messages ("status file …").
 
     ``scanned`` is for a file found in a folder (``batch FOLDER``) rather than named by the
     user: it must be a regular file, opened without following a symbolic link and without
@@ -50,44 +46,45 @@ def read_file(path: str, stdin: BinaryIO | None = None, *, scanned: bool = False
     if path == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
         body = stream.read(MAX_FILE_BODY + 1)
-        _check_size(len(body), "standard input")
-        return RawStatus(body=body, source_type="stdin", location="-", fetched_at=now)
+        _check_size(len(body), "standard input", noun)
+        return Document(kind, body, Provenance("stdin", "-", now))
+    what = f"{noun} file {path}"
     flags = os.O_RDONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     if scanned:
         flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise FileUnreadable(f"status file {path} does not exist") from None
+        raise FileUnreadable(f"{what} does not exist") from None
     except IsADirectoryError:
-        raise FileUnreadable(f"status file {path} is a folder, not a file") from None
+        raise FileUnreadable(f"{what} is a folder, not a file") from None
     except OSError as exc:
         if scanned and exc.errno == errno.ELOOP:
             raise FileUnreadable(
-                f"status file {path} is a symbolic link, which a folder scan does not follow"
+                f"{what} is a symbolic link, which a folder scan does not follow"
             ) from None
         raise FileUnreadable(
-            f"cannot read status file {path}: {exc.strerror or type(exc).__name__}"
+            f"cannot read {what}: {exc.strerror or type(exc).__name__}"
         ) from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise FileUnreadable(f"status file {path} is a folder, not a file")
+            raise FileUnreadable(f"{what} is a folder, not a file")
         if scanned and not stat.S_ISREG(mode):
             raise FileUnreadable(
-                f"status file {path} is not a regular file ({file_kind(mode)}), "
+                f"{what} is not a regular file ({file_kind(mode)}), "
                 "which a folder scan does not read"
             )
         with open(fd, "rb", buffering=0, closefd=False) as handle:
             body = _read_at_most(handle, MAX_FILE_BODY + 1)
     except OSError as exc:
         raise FileUnreadable(
-            f"cannot read status file {path}: {exc.strerror or type(exc).__name__}"
+            f"cannot read {what}: {exc.strerror or type(exc).__name__}"
         ) from None
     finally:
         os.close(fd)
-    _check_size(len(body), f"status file {path}")
-    return RawStatus(body=body, source_type="file", location=path, fetched_at=now)
+    _check_size(len(body), what, noun)
+    return Document(kind, body, Provenance("file", path, now))
 
 
 def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
@@ -115,8 +112,9 @@ def file_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _check_size(size: int, what: str) -> None:
+def _check_size(size: int, what: str, noun: str) -> None:
     if size > MAX_FILE_BODY:
         raise TooLarge(
-            f"{what} is larger than {MAX_FILE_BODY // 1024} KiB, far more than a status should be"
+            f"{what} is larger than {MAX_FILE_BODY // 1024} KiB, far more than a {noun} "
+            "should be"
         )

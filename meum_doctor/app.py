@@ -1,0 +1,310 @@
+"""The application core that every front end calls (``check``, ``batch``, later a web page).
+
+    prepare -> choose_sources -> acquire (all I/O) -> diagnose (none) -> render (render/)
+
+:func:`prepare` loads the configuration and the rules once a run, into :class:`Settings`
+(with the run's :class:`~meum_doctor.secrets.Secrets`). :func:`choose_sources` turns what
+the user gave (plain values, never click state) into :class:`~meum_doctor.sources.Source`
+objects. :func:`acquire` is async and does all the I/O, files included;
+:func:`acquire_local` is its synchronous twin for sources that need no network, so a run
+on a saved status never imports asyncio, ssl or logging. :func:`diagnose` is synchronous
+and does no I/O: parse each document into the evidence, evaluate the rules, build the
+report. Nothing here calls ``asyncio.run``: the front end runs the event loop (the command
+line) or is already in one (a web server).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from meum_doctor.config import Config, RuleSettings, configure, rule_settings
+from meum_doctor.documents import MEUM_STATUS, Document
+from meum_doctor.engine import discover, evaluate, select
+from meum_doctor.errors import UsageError
+from meum_doctor.evidence import gather
+from meum_doctor.redact import RedactionState
+from meum_doctor.report import ConfigUsed, Report, build_report
+from meum_doctor.rule import Rule, Severity
+from meum_doctor.secrets import Secrets
+from meum_doctor.sources import FetchOptions, Source
+from meum_doctor.sources import get as source_kind
+
+API_KEY_ENV = "MEUM_API_KEY"
+BASE_URL_ENV = "MEUM_API_BASE_URL"
+DEFAULT_BASE_URL = "https://api.meum.io"
+KEY_HINT = "sk_live_…"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run decides once, before the first document arrives."""
+
+    config: Config
+    #: The rules that run, after --select/--ignore.
+    rules: tuple[Rule, ...]
+    rule_settings: dict[str, RuleSettings]
+    now: datetime
+    fail_on: Severity | None
+    redact: bool = False
+    verbose: bool = False
+    #: The configuration file in force, as every report records it; None for the defaults.
+    config_used: ConfigUsed | None = None
+    #: Every rule loaded, selected or not: a report says how many of them ran.
+    available: tuple[Rule, ...] = ()
+    #: The numbering of hosts under --redact, shared by every store of the run so that one
+    #: host has one number in every report and summary, and two stores never share one.
+    redaction: RedactionState = field(default_factory=RedactionState, compare=False)
+    #: The run's secrets: none of them survives into a report, a log line or an error.
+    secrets: Secrets = field(default_factory=Secrets, compare=False)
+    #: True when the evaluation time was given (--now): a saved status is judged at it.
+    now_given: bool = False
+    #: Time allowed for each network attempt.
+    timeout: float = 10.0
+    #: The folders rules were loaded from (--rules-dir): their files are inputs of the run.
+    rules_dirs: tuple[str, ...] = ()
+
+
+def prepare(
+    *,
+    config_path: str | None,
+    rules_dirs: Sequence[str],
+    selected: Sequence[str],
+    ignored: Sequence[str],
+    fail_on: str | None,
+    now: datetime | None = None,
+    redact: bool = False,
+    verbose: bool = False,
+    secrets: Secrets | None = None,
+    timeout: float = 10.0,
+) -> Settings:
+    """Load the configuration and the rules, and apply the front end's choices on top.
+
+    ``now`` None means the clock (and a saved status is judged as of its fetch time).
+    """
+    config = configure(config_path)
+    rules = discover(rules_dirs)
+    settings = rule_settings(config, rules)
+    # As in ruff: --select replaces the configured selection, --ignore adds to it.
+    chosen = select(rules, list(selected) or list(config.select), [*config.ignore, *ignored])
+    if not chosen:
+        raise UsageError(
+            f"no rule left to run after {_selection_text(config, selected, ignored)}; "
+            "`meum-doctor rules` lists the IDs"
+        )
+    if fail_on is None:
+        threshold = config.fail_on
+    else:
+        threshold = None if fail_on == "never" else Severity.parse(fail_on)
+    return Settings(
+        config=config,
+        rules=tuple(chosen),
+        rule_settings=settings,
+        now=now if now is not None else datetime.now(UTC),
+        fail_on=threshold,
+        redact=redact,
+        verbose=verbose,
+        config_used=config_used(config, rules),
+        available=tuple(rules),
+        secrets=secrets if secrets is not None else Secrets(),
+        now_given=now is not None,
+        timeout=timeout,
+        rules_dirs=tuple(rules_dirs),
+    )
+
+
+def _selection_text(config: Config, selected: Sequence[str], ignored: Sequence[str]) -> str:
+    """The selectors in force and where each came from, for a selection that left nothing."""
+    where = f"configuration file {config.path}" if config.path else "the configuration"
+    parts = []
+    if selected:
+        parts.append(f"--select {' '.join(selected)} (command line)")
+    elif config.select:
+        parts.append(f"select = {list(config.select)} ({where})")
+    if config.ignore:
+        parts.append(f"ignore = {list(config.ignore)} ({where})")
+    if ignored:
+        parts.append(f"--ignore {' '.join(ignored)} (command line)")
+    return " and ".join(parts)
+
+
+def config_used(config: Config, rules: Sequence[Rule]) -> ConfigUsed | None:
+    """What a report records of the configuration file, if one is in force."""
+    if config.path is None:
+        return None
+    try:  # the rules the file's own select and ignore leave out
+        kept = {rule.id for rule in select(rules, list(config.select), list(config.ignore))}
+    except UsageError:  # a selector that matches no rule was reported already, or overridden
+        kept = {rule.id for rule in rules}
+    return ConfigUsed(
+        path=config.path,
+        sha256=config.sha256 or "",
+        ignored_rules=tuple(sorted(rule.id for rule in rules if rule.id not in kept)),
+        values_added={
+            name: {cls: list(items) for cls, items in classes.items()}
+            for name, classes in config.values_added.items()
+        },
+    )
+
+
+# Choosing the sources ----------------------------------------------------------------------
+
+
+def choose_sources(
+    *,
+    api_key: str | None,
+    input_path: str | None,
+    demo: str | None,
+    base_url: str = DEFAULT_BASE_URL,
+    environ: Mapping[str, str] | None = None,
+    secrets: Secrets | None = None,
+) -> list[Source]:
+    """The Meum status source of one store: exactly one of the API (``api_key``, else the
+    environment's key), a saved file (``input_path``, ``-`` for standard input), or the
+    bundled demo (``demo``). The environment's key counts only when nothing else was given.
+    The key chosen joins ``secrets``."""
+    environ = os.environ if environ is None else environ
+    explicit = [
+        name
+        for name, value in (("--api-key", api_key), ("--input", input_path), ("--demo", demo))
+        if value is not None  # `--api-key ""` was given too: it is not "no key"
+    ]
+    if len(explicit) > 1:
+        raise UsageError(f"choose one source of status, not {' and '.join(explicit)}")
+    if input_path is not None:
+        kind = "stdin" if input_path == "-" else "file"
+        return [Source(MEUM_STATUS, kind, input_path, history=True)]
+    if demo is not None:
+        return [Source(MEUM_STATUS, "demo", demo)]
+    if api_key is not None:
+        where = "--api-key was given an empty value"
+        key = api_key
+    elif API_KEY_ENV in environ:
+        where = f"{API_KEY_ENV} is set but empty"
+        key = environ[API_KEY_ENV]
+    else:
+        raise UsageError(
+            f"no status to check: set {API_KEY_ENV} (or pass --api-key), or use --input FILE "
+            "or --demo"
+        )
+    # One rule for every key, here and in keys files: whitespace around a key is dropped (no
+    # key contains any, and a copied key often brings a space or a line break along, as
+    # `export MEUM_API_KEY=$(cat key.txt)` does); whitespace inside one is refused
+    # (client.check_key), since that is a key broken in two or pasted with something else.
+    key = key.strip()
+    if not key:
+        raise UsageError(
+            f"the API key is empty: {where}; give the store's {KEY_HINT} key, or use "
+            "--input FILE or --demo"
+        )
+    if secrets is not None:
+        secrets.add(key)
+    return [Source(MEUM_STATUS, "api", base_url, credentials=(key,))]
+
+
+def needs_network(sources: Iterable[Source]) -> bool:
+    """True when some source must be fetched (the front end then runs an event loop)."""
+    return any(not source.local for source in sources)
+
+
+def protected_inputs(
+    settings: Settings, *named: tuple[str, str | None]
+) -> list[tuple[str, str]]:
+    """The files a run reads, which no output of the run may overwrite: the named inputs,
+    the configuration, and every rule file of --rules-dir (`-o rd/myrule.py` would destroy
+    the user's own code)."""
+    from pathlib import Path
+
+    found = [(what, path) for what, path in named if path]
+    if settings.config.path:
+        found.append(("the configuration file", settings.config.path))
+    for folder in settings.rules_dirs:
+        # As the engine loads them (engine.discover): the *.py files of the folder.
+        found += [("a rule file of --rules-dir", str(file)) for file in Path(folder).glob("*.py")]
+    return found
+
+
+# Acquiring: all the I/O -------------------------------------------------------------------
+
+
+def acquire_local(sources: Iterable[Source]) -> list[Document]:
+    """Read every source that needs no network (files, standard input), synchronously."""
+    documents = []
+    for source in sources:
+        if not source.local:
+            raise ValueError(f"{source.type} is not a local source: use acquire()")
+        documents.append(source_kind(source.kind).read(source))
+    return documents
+
+
+async def acquire(
+    sources: Iterable[Source], settings: Settings, *, client: object | None = None
+) -> list[Document]:
+    """Every document of ``sources``, in their order: local ones read, the others fetched.
+
+    ``client`` is a connection pool shared by many calls (``batch``), or None. The fetches of
+    one store run one after the other: a store has few sources, and one failing ends it.
+    """
+    options = FetchOptions(settings.timeout, settings.now, client)
+    documents = []
+    for source in sources:
+        kind = source_kind(source.kind)
+        if source.local:
+            documents.append(kind.read(source))
+        elif kind.fetch is None:
+            raise ValueError(f"{source.kind} documents cannot be fetched ({source.type})")
+        else:
+            documents.append(await kind.fetch(source, options))
+    return documents
+
+
+# Diagnosing: no I/O --------------------------------------------------------------------------
+
+
+def diagnose(documents: Sequence[Document], settings: Settings) -> Report:
+    """Parse, evaluate and report one store's documents (any non-empty set of kinds).
+
+    Raises what a parser raises for a body that is no such document (BadResponse). A saved
+    status read with its meta file (``check --input``) is judged as of its fetch time
+    unless ``--now`` was given; the report says so.
+    """
+    from meum_doctor.saved import timing as timing_of
+
+    evidence = gather(documents)
+    status_document = evidence.documents.get(MEUM_STATUS)
+    timing = (
+        timing_of(status_document, settings.now, now_given=settings.now_given)
+        if status_document is not None
+        else None
+    )
+    now = timing.evaluated_at if timing else settings.now
+    evaluation = evaluate(
+        evidence, settings.rules, settings.config, settings.rule_settings, now
+    )
+    return build_report(
+        evidence,
+        evaluation,
+        settings.rules,
+        evaluated_at=now,
+        generated_at=datetime.now(UTC),
+        policy_as_of=settings.config.policy.as_of,
+        fail_on=settings.fail_on,
+        redact=settings.redact,
+        secrets=settings.secrets,
+        verbose=settings.verbose,
+        config=settings.config_used,
+        timing=timing,
+        available=settings.available,
+        redaction=settings.redaction,
+    )
+
+
+def warnings_of(documents: Iterable[Document]) -> list[str]:
+    """What acquiring the documents found worth a warning (a meta file that was ignored)."""
+    return [
+        document.provenance.history.warning
+        for document in documents
+        if document.provenance.history is not None and document.provenance.history.warning
+    ]
