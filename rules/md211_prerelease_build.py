@@ -48,14 +48,13 @@ _STEPS = {
 def prerelease_build(status: Status, ctx: Context) -> Iterator[Finding]:
     """WordPress, WooCommerce or the Meum plugin is a pre-release or development build.
 
-    Why it matters: alphas, betas, release candidates (``7.2-beta1``, ``10.8.0-rc.1``) and
-    development builds (``11.2.0-dev``, a ``6.7-alpha-58576-src`` checkout, a nightly) are
-    for testing. They may change the database in ways the stable release does not, break
+    Why it matters: alphas, betas, release candidates (7.2-beta1, 10.8.0-rc.1) and
+    development builds (11.2.0-dev, a 6.7-alpha-58576-src checkout, a nightly) are for
+    testing. They may change the database in ways the stable release does not, break
     checkout, and get no security releases of their own. On a store in production that is
-    {level.medium}; on a staging or development copy it is expected ({level.info}). The
-    store is taken to be in production (assume_production = {assume_production}): set
-    [rules.MD211] assume_production = false in the configuration for a fleet of staging
-    copies.
+    {level.medium}; on a staging or development copy it is expected ({level.info}). A store
+    is taken to be in production unless the configuration says otherwise: set
+    [rules.MD211] assume_production = false for a fleet of staging copies.
 
     How to fix: if the store is live, back up the site and install the latest stable
     release of the component over the build.

@@ -24,8 +24,8 @@ def wordpress_insecure(status: Status, ctx: Context) -> Iterator[Finding]:
 
     Why it matters: this is worse than merely outdated (MD203). WordPress.org's stable-check
     list calls a release insecure when a later release of its branch fixed security holes,
-    or when its branch gets no security fixes at all (4.6 and older); the holes are public,
-    and attackers scan for such sites. Judged offline, against the snapshot of that list in
+    or when its branch gets no security fixes at all (4.6 and older, as bundled); the holes are
+    public, and attackers scan for such sites. Judged offline, against the snapshot of that list in
     the version policy (as of {policy.wordpress_insecure.as_of}): a release newer than the
     snapshot is not judged.
 

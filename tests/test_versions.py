@@ -9,10 +9,14 @@ all), used as the oracle: a hand-checked table of pairs, then generated strings.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import EXAMPLES as EXAMPLE_DIR
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from packaging.version import Version
@@ -309,10 +313,9 @@ def _is_patch_level(read: WPVersion) -> bool:
 @given(wp_versions(), wp_versions())
 def test_generated_versions_order_as_php(a: str, b: str) -> None:
     ra, rb = _read(a), _read(b)
-    if _is_patch_level(ra) or _is_patch_level(rb):
-        # The other documented difference: only within one release does pl order as PHP's.
-        if ra.release != rb.release:
-            return
+    # The other documented difference: only within one release does pl order as PHP's.
+    if (_is_patch_level(ra) or _is_patch_level(rb)) and ra.release != rb.release:
+        return
     assert _sign(ra, rb) == php_version_compare(_trimmed(a), _trimmed(b)), (a, b)
 
 
@@ -353,3 +356,54 @@ def test_a_number_that_is_no_version_is_reported_unreadable() -> None:
     assert status.wordpress_version == "1e999"
     assert read_version(status.wordpress_version) is None
     assert [p.field for p in status.problems] == ["plugin_version"]
+
+
+# End to end: what a support engineer sees -------------------------------------------------------
+
+
+def _check(run: Any, tmp_path: Path, **versions: str) -> Any:
+    text = (EXAMPLE_DIR / "healthy.json").read_text()
+    for name, value in versions.items():
+        # Replaced as text: a number must reach the tool as written (6.10, not 6.1).
+        text, count = re.subn(rf'"{name}": "[^"]*"', f'"{name}": {value}', text)
+        assert count == 1
+    path = tmp_path / "status.json"
+    path.write_text(text)
+    return run(["check", "--input", str(path), "--now", "2026-11-28T12:00:00Z", "-f", "json"])
+
+
+def test_a_version_sent_as_the_json_number_6_10_is_wordpress_6_10(
+    run: Any, tmp_path: Path
+) -> None:
+    # Read as the float 6.1, it would be below the minimum 6.9 (MD203 high) and insecure
+    # (MD213: 6.1 before 6.1.9); 6.10 is only behind the latest 7.1 (and below the 7.0 that
+    # WooCommerce 11.1 needs).
+    result = _check(run, tmp_path, wordpress_version="6.10")
+    findings = json.loads(result.out)["findings"]
+    assert [(f["rule"], f["severity"]) for f in findings] == [("MD205", "high"), ("MD203", "low")]
+    assert findings[1]["evidence"]["wordpress_version"] == "6.10"
+    assert findings[1]["title"] == "WordPress 6.10 is behind the latest 7.1"
+
+
+def test_a_development_checkout_is_judged_not_called_healthy(run: Any, tmp_path: Path) -> None:
+    result = _check(
+        run,
+        tmp_path,
+        wordpress_version='"6.7-alpha-58576-src"',
+        woocommerce_version='"10.8.0-rc.1"',
+    )
+    report = json.loads(result.out)
+    assert result.code == 1
+    titles = {(f["rule"], f["title"]) for f in report["findings"]}
+    assert (
+        "MD203",
+        "WordPress 6.7-alpha-58576-src (6.7, a development build) is below the minimum "
+        "supported 6.9",
+    ) in titles
+    assert (
+        "MD205",
+        "WooCommerce 10.8.0-rc.1 (10.8.0, a release candidate) needs WordPress 6.9 or newer, "
+        "but the store runs 6.7-alpha-58576-src (6.7, a development build)",
+    ) in titles
+    assert sorted(rule for rule, _ in titles) == [
+        "MD202", "MD203", "MD205", "MD211", "MD211", "MD213"]
