@@ -41,10 +41,14 @@ STRING_FIELDS = (
     "status",
     "connection_status",
     "health_status",
+    "plugin_version",
+    "wordpress_version",
+    "woocommerce_version",
     "credential_status",
     "credential_prefix",
 )
-#: Version fields: strings, or JSON numbers read from their text (``6.4``; ``6.10`` is not 6.1).
+#: String fields that may also be sent as JSON numbers, read from their text (``6.4``; ``6.10``
+#: is not 6.1): the versions.
 VERSION_FIELDS = ("plugin_version", "wordpress_version", "woocommerce_version")
 URL_FIELDS = ("site_url", "webhook_url")
 #: The fields whose values the documentation leaves open; rules compare them case-insensitively.
@@ -58,7 +62,6 @@ ENUM_FIELDS = (
 KNOWN_FIELDS = frozenset(
     {
         *STRING_FIELDS,
-        *VERSION_FIELDS,
         *URL_FIELDS,
         "issues",
         "integration_id",
@@ -172,7 +175,7 @@ class JSONFloat(float):
 
     def __new__(cls, text: str | float) -> JSONFloat:
         value = super().__new__(cls, text)
-        # str() of a float argument: copy and pickle rebuild from the value, then restore text.
+        # A float argument comes from copy or pickle, which then restore the text as state.
         value.text = text if isinstance(text, str) else repr(float(text))
         return value
 
@@ -247,9 +250,10 @@ def parse(body: bytes) -> Status:
 def from_mapping(data: Mapping[str, Any]) -> Status:
     """Build a Status from an already decoded JSON object."""
     reader = _Reader(data)
-    values: dict[str, Any] = {name: reader.string(name) for name in STRING_FIELDS}
-    for name in VERSION_FIELDS:
-        values[name] = reader.version(name)
+    values: dict[str, Any] = {
+        name: reader.version(name) if name in VERSION_FIELDS else reader.string(name)
+        for name in STRING_FIELDS
+    }
     values["webhook_health"] = reader.string("webhook_health")
     for name in URL_FIELDS:
         values[name] = reader.url(name)
