@@ -40,10 +40,17 @@ from packaging.version import Version
 
 from meum_doctor.data import package_bytes
 from meum_doctor.errors import ConfigError
-from meum_doctor.policy import COMPONENTS, ComponentPolicy, VersionPolicy, parse_version
+from meum_doctor.policy import (
+    COMPONENTS,
+    ComponentPolicy,
+    InsecureList,
+    VersionPolicy,
+    parse_version,
+)
 from meum_doctor.rule import Rule, Severity, ValueClasses
 from meum_doctor.status import ENUM_FIELDS
 from meum_doctor.trust import untrusted_reason
+from meum_doctor.versions import branch_of
 
 CONFIG_ENV = "MEUM_DOCTOR_CONFIG"
 DEFAULT_CONFIG_NAME = "meum-doctor.toml"
@@ -210,6 +217,44 @@ class _Checker:
             raise self.fail(key, f"{value!r} is not a valid version")
         return parsed
 
+    def iso_date(self, value: object, key: str) -> date:
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                raise self.fail(key, f"{value!r} is not a date (YYYY-MM-DD)") from None
+        if not isinstance(value, date) or hasattr(value, "hour"):
+            raise self.fail(key, f"must be a date (YYYY-MM-DD), not {_kind(value)}")
+        return value
+
+    def requirements(
+        self, defaults: Mapping[str, Any], given: object, key: str
+    ) -> dict[Version, Version]:
+        """A requirement table (release line -> minimum version), the user's lines added to
+        (or overriding) the bundled ones, never replacing the table.
+
+        Requirements only step up with the line, and the rules rely on it (the newest line
+        not newer than a version applies): a table where a newer line requires less is
+        refused, naming the line the user wrote.
+        """
+        given = self.table(given, key, None)
+        table: dict[Version, Version] = {}
+        written: dict[Version, str] = {}
+        for line, needed in {**defaults, **given}.items():
+            parsed = self.version(line, f"{key} (release line)")
+            table[parsed] = self.version(needed, f"{key}.{line}")
+            written[parsed] = line
+        ordered = sorted(table)
+        for low, high in itertools.pairwise(ordered):
+            if table[high] < table[low]:
+                named = written[high] if written[high] in given else written[low]
+                raise self.fail(
+                    f"{key}.{named}",
+                    f"{written[high]} requires {table[high]}, less than the older line "
+                    f"{written[low]} ({table[low]}); requirements only step up",
+                )
+        return table
+
     def one_class_each(
         self, field_name: str, merged: Mapping[str, Any], given: Mapping[str, Any]
     ) -> None:
@@ -326,28 +371,22 @@ def _build(defaults: dict[str, Any], user: dict[str, Any], path: str | None) -> 
     )
 
 
+#: The keys of each component's policy table, beyond latest and minimum.
+_COMPONENT_TABLES = {
+    "meum_plugin": (),
+    "woocommerce": ("requires_wordpress", "requires_php"),
+    "wordpress": ("requires_php", "insecure"),
+}
+
+
 def _policy(defaults: dict[str, Any], user: object, check: _Checker) -> VersionPolicy:
     user = check.table(user, "policy", ("as_of", *COMPONENTS))
-    as_of = user.get("as_of", defaults["as_of"])
-    if isinstance(as_of, str):
-        try:
-            as_of = date.fromisoformat(as_of)
-        except ValueError:
-            raise check.fail("policy.as_of", f"{as_of!r} is not a date (YYYY-MM-DD)") from None
-    if not isinstance(as_of, date) or hasattr(as_of, "hour"):
-        raise check.fail("policy.as_of", f"must be a date (YYYY-MM-DD), not {_kind(as_of)}")
+    as_of = check.iso_date(user.get("as_of", defaults["as_of"]), "policy.as_of")
 
     components: dict[str, ComponentPolicy] = {}
-    requires: dict[Version, Version] = {}
+    tables: dict[str, dict[Version, Version]] = {}
     for name in COMPONENTS:
-        allowed = (
-            ("latest", "minimum", "requires_wordpress")
-            if name == "woocommerce"
-            else (
-                "latest",
-                "minimum",
-            )
-        )
+        allowed = ("latest", "minimum", *_COMPONENT_TABLES[name])
         table = check.table(user.get(name, {}), f"policy.{name}", allowed)
         merged = {**defaults[name], **table}
         latest = check.version(merged["latest"], f"policy.{name}.latest")
@@ -355,23 +394,55 @@ def _policy(defaults: dict[str, Any], user: object, check: _Checker) -> VersionP
         if minimum > latest:
             raise check.fail(f"policy.{name}", f"minimum {minimum} is newer than latest {latest}")
         components[name] = ComponentPolicy(latest=latest, minimum=minimum)
-        if name == "woocommerce":
-            key = "policy.woocommerce.requires_wordpress"
-            # Lines are added to (or override) the bundled ones, not replacing the table.
-            lines = {
-                **defaults[name].get("requires_wordpress", {}),
-                **check.table(table.get("requires_wordpress", {}), key, None),
-            }
-            for line, wordpress in lines.items():
-                requires[check.version(line, f"{key} (release line)")] = check.version(
-                    wordpress, f"{key}.{line}"
+        for requires in ("requires_wordpress", "requires_php"):
+            if requires in _COMPONENT_TABLES[name]:
+                tables[f"{name}_{requires}"] = check.requirements(
+                    defaults[name].get(requires, {}),
+                    table.get(requires, {}),
+                    f"policy.{name}.{requires}",
                 )
+    insecure = _insecure(
+        defaults["wordpress"].get("insecure", {}),
+        check.table(user.get("wordpress", {}), "policy.wordpress", None).get("insecure", {}),
+        check,
+    )
     return VersionPolicy(
         as_of=as_of,
         meum_plugin=components["meum_plugin"],
         woocommerce=components["woocommerce"],
         wordpress=components["wordpress"],
-        woocommerce_requires_wordpress=requires,
+        woocommerce_requires_wordpress=tables["woocommerce_requires_wordpress"],
+        woocommerce_requires_php=tables["woocommerce_requires_php"],
+        wordpress_requires_php=tables["wordpress_requires_php"],
+        wordpress_insecure=insecure,
+    )
+
+
+def _insecure(defaults: dict[str, Any], user: object, check: _Checker) -> InsecureList:
+    """WordPress.org's insecure list: the bundled snapshot, with the user's branches added
+    (or overriding) and the user's date, if given."""
+    key = "policy.wordpress.insecure"
+    user = check.table(user, key, ("as_of", "fixed_in"))
+    as_of = user.get("as_of", defaults.get("as_of"))
+    fixed_in: dict[Version, Version] = {}
+    lines = {
+        **defaults.get("fixed_in", {}),
+        **check.table(user.get("fixed_in", {}), f"{key}.fixed_in", None),
+    }
+    for branch_text, fixed_text in lines.items():
+        branch = check.version(branch_text, f"{key}.fixed_in (branch)")
+        fixed = check.version(fixed_text, f"{key}.fixed_in.{branch_text}")
+        if branch_of(branch) != branch or branch_of(fixed) != branch:
+            raise check.fail(
+                f"{key}.fixed_in.{branch_text}",
+                f"a branch is x.y and its first safe release one of its own ({branch_text} = "
+                f"{fixed_text!r} is not)",
+            )
+        fixed_in[branch] = fixed
+    if fixed_in and as_of is None:
+        raise check.fail(f"{key}.as_of", "the list needs the date it was true (YYYY-MM-DD)")
+    return InsecureList(
+        as_of=None if as_of is None else check.iso_date(as_of, f"{key}.as_of"), fixed_in=fixed_in
     )
 
 

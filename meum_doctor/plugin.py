@@ -17,7 +17,7 @@ evaluated, and that never makes a run incomplete.
 
 from meum_doctor.connection import Connection, ConnectionField, connection_of
 from meum_doctor.hosts import same_site
-from meum_doctor.policy import ComponentPolicy, VersionPolicy, parse_version
+from meum_doctor.policy import ComponentPolicy, InsecureList, VersionPolicy, parse_version
 from meum_doctor.rule import (
     Category,
     Context,
@@ -33,6 +33,7 @@ from meum_doctor.rule import (
     rule,
 )
 from meum_doctor.status import ParseProblem, PendingKey, Status
+from meum_doctor.versions import WPVersion, read_version
 
 __all__ = [
     "Category",
@@ -41,6 +42,7 @@ __all__ = [
     "ConnectionField",
     "Context",
     "Finding",
+    "InsecureList",
     "Link",
     "ParseProblem",
     "PendingKey",
@@ -48,6 +50,7 @@ __all__ = [
     "Severity",
     "Status",
     "VersionPolicy",
+    "WPVersion",
     "admin_link",
     "age_text",
     "connection_of",
@@ -55,6 +58,7 @@ __all__ = [
     "http_url",
     "iso",
     "parse_version",
+    "read_version",
     "rule",
     "same_site",
 ]

@@ -1,39 +1,44 @@
 """The version policy: which Meum plugin, WooCommerce and WordPress versions are current.
 
 The policy is data, bundled in ``defaults.toml`` with the date it was true ("as of"), and
-overridable per component in a configuration file. Every version comparison in the tool goes
-through :func:`parse_version` (``packaging.version``), so ``6.5`` equals ``6.5.0`` and an
-unreadable version is ``None`` for the rules to report, never an exception.
+overridable per component in a configuration file. Every version is read by
+:func:`meum_doctor.versions.read_version`, WordPress's way (``6.7-alpha-58576-src``,
+``10.8.0-rc.1``), so ``6.5`` equals ``6.5.0`` and an unreadable version is ``None`` for the
+rules to report, never an exception. Requirement tables (WooCommerce line -> WordPress, -> PHP)
+are looked up with the release part of a version, as WordPress checks requirements.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
-#: Longer "versions" are not versions; refusing them early keeps parsing cheap and safe.
-MAX_VERSION_LENGTH = 64
+from meum_doctor.versions import MAX_VERSION_LENGTH, branch_of, read_version
+
+__all__ = [
+    "COMPONENTS",
+    "MAX_VERSION_LENGTH",
+    "ComponentPolicy",
+    "InsecureList",
+    "VersionPolicy",
+    "parse_version",
+]
 
 COMPONENTS = ("meum_plugin", "woocommerce", "wordpress")
 
 
-@functools.lru_cache(maxsize=1024)
 def parse_version(text: str | None) -> Version | None:
-    """The version in ``text``, or None when there is none or it is not a valid version.
+    """The version in ``text`` as a comparable ``packaging`` Version, or None.
 
-    Cached: a fleet reports the same few versions thousands of times, and Version() is a
-    regular-expression parse each time. Versions are immutable, so sharing them is safe.
+    Read WordPress's way (see :mod:`meum_doctor.versions`) and normalised to PEP 440:
+    ``6.7-alpha-58576-src`` is ``6.7a58576.dev0``, below ``6.7``. Rules that need the text
+    as written, the release part or "is this a pre-release" use ``read_version``.
     """
-    if text is None or len(text) > MAX_VERSION_LENGTH:
-        return None
-    try:
-        return Version(text.strip())
-    except (InvalidVersion, ValueError):  # ValueError: absurdly long numeric parts
-        return None
+    read = read_version(text)
+    return None if read is None else read.version
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,38 @@ class ComponentPolicy:
 
     latest: Version
     minimum: Version
+
+
+@dataclass(frozen=True)
+class InsecureList:
+    """WordPress.org's list of insecure WordPress releases, as a dated snapshot.
+
+    ``api.wordpress.org/core/stable-check/1.0/`` marks every release ``latest``, ``outdated``
+    or ``insecure``; within a branch (6.4) every release before the last security release is
+    insecure, and so is every release of a branch that no longer gets security fixes. That is
+    summarised here per branch: the first release of the branch not marked insecure.
+    """
+
+    #: When the snapshot was taken; MD902 reports it when it is old. None: no snapshot.
+    as_of: date | None = None
+    #: Branch (x.y) -> the first release of that branch WordPress.org does not mark insecure.
+    #: Branches older than every one named get no security fixes: all their releases are.
+    fixed_in: Mapping[Version, Version] = field(default_factory=dict)
+
+    def judge(self, version: Version) -> tuple[Version, Version | None] | None:
+        """``(branch, first safe release)`` when ``version`` is insecure by this list, with
+        None as the release when the branch gets no security fixes at all; None when it is
+        not insecure, or the list cannot tell (a branch newer than the snapshot)."""
+        if not self.fixed_in:
+            return None
+        branch = branch_of(version)
+        fixed = self.fixed_in.get(branch)
+        if fixed is None:
+            return (branch, None) if branch < min(self.fixed_in) else None
+        if fixed <= branch:
+            return None  # nothing in the branch is insecure, its own betas and RCs included
+        # The full version: a pre-release or checkout of the fix release is not the fix.
+        return (branch, fixed) if version < fixed else None
 
 
 @dataclass(frozen=True)
@@ -54,15 +91,37 @@ class VersionPolicy:
     wordpress: ComponentPolicy
     #: WooCommerce release line (its first version) -> the minimum WordPress it requires.
     woocommerce_requires_wordpress: Mapping[Version, Version] = field(default_factory=dict)
+    #: WooCommerce release line -> the minimum PHP it requires.
+    woocommerce_requires_php: Mapping[Version, Version] = field(default_factory=dict)
+    #: WordPress release line -> the minimum PHP it requires.
+    wordpress_requires_php: Mapping[Version, Version] = field(default_factory=dict)
+    #: WordPress.org's insecure list, as bundled (or configured), with its own date.
+    wordpress_insecure: InsecureList = field(default_factory=InsecureList)
 
     def wordpress_required_by(self, woocommerce: Version) -> tuple[Version, Version] | None:
         """The (release line, minimum WordPress) that applies to a WooCommerce version.
 
-        Requirements only ever step up, so the line that applies is the newest one that is
-        not newer than the version itself; None when it predates every known line.
+        Pass the release part (``10.8.0`` for ``10.8.0-rc.1``): a pre-release of a line is
+        held to that line's requirements. None when it predates every known line.
         """
-        lines = [line for line in self.woocommerce_requires_wordpress if line <= woocommerce]
-        if not lines:
-            return None
-        line = max(lines)
-        return line, self.woocommerce_requires_wordpress[line]
+        return line_for(self.woocommerce_requires_wordpress, woocommerce)
+
+    def dated_parts(self) -> tuple[tuple[str, date], ...]:
+        """Each dated part of the policy, ``(what, as of)``: MD902 judges each one's age."""
+        parts = [("version policy", self.as_of)]
+        if self.wordpress_insecure.as_of is not None:
+            parts.append(("WordPress.org insecure list", self.wordpress_insecure.as_of))
+        return tuple(parts)
+
+
+def line_for(table: Mapping[Version, Version], version: Version) -> tuple[Version, Version] | None:
+    """The ``(line, requirement)`` of ``table`` that applies to ``version``.
+
+    Requirements only ever step up, so the line that applies is the newest one that is not
+    newer than the version itself; None when it predates every known line.
+    """
+    lines = [line for line in table if line <= version]
+    if not lines:
+        return None
+    line = max(lines)
+    return line, table[line]

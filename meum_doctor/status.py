@@ -47,6 +47,9 @@ STRING_FIELDS = (
     "credential_status",
     "credential_prefix",
 )
+#: String fields that may also be sent as JSON numbers, read from their text (``6.4``; ``6.10``
+#: is not 6.1): the versions.
+VERSION_FIELDS = ("plugin_version", "wordpress_version", "woocommerce_version")
 URL_FIELDS = ("site_url", "webhook_url")
 #: The fields whose values the documentation leaves open; rules compare them case-insensitively.
 ENUM_FIELDS = (
@@ -160,9 +163,34 @@ def decode_json(body: bytes) -> Any:
         raise NotJSON(f"the status is not usable JSON ({type(exc).__name__})") from None
 
 
+class JSONFloat(float):
+    """A JSON number with a fraction, as a float that remembers how it was written.
+
+    A float everywhere (arithmetic, comparisons, JSON output); only version fields read
+    ``text``: ``"wordpress_version": 6.10`` is WordPress 6.10, not 6.1.
+    """
+
+    __slots__ = ("text",)
+    text: str
+
+    def __new__(cls, text: str | float) -> JSONFloat:
+        value = super().__new__(cls, text)
+        # A float argument comes from copy or pickle, which then restore the text as state.
+        value.text = text if isinstance(text, str) else repr(float(text))
+        return value
+
+
+def number_text(value: int | float) -> str:
+    """How a JSON number was written: a :class:`JSONFloat` remembers (``6.10``); any other
+    number is written the shortest way Python knows."""
+    if isinstance(value, JSONFloat):
+        return value.text
+    return str(value) if isinstance(value, int) else repr(value)
+
+
 def _finite_float(text: str) -> float | str:
     """A JSON number as a float, or its text when it overflows (1e999 would be infinity)."""
-    value = float(text)
+    value = JSONFloat(text)
     return value if math.isfinite(value) else text
 
 
@@ -222,7 +250,10 @@ def parse(body: bytes) -> Status:
 def from_mapping(data: Mapping[str, Any]) -> Status:
     """Build a Status from an already decoded JSON object."""
     reader = _Reader(data)
-    values: dict[str, Any] = {name: reader.string(name) for name in STRING_FIELDS}
+    values: dict[str, Any] = {
+        name: reader.version(name) if name in VERSION_FIELDS else reader.string(name)
+        for name in STRING_FIELDS
+    }
     values["webhook_health"] = reader.string("webhook_health")
     for name in URL_FIELDS:
         values[name] = reader.url(name)
@@ -377,6 +408,17 @@ class _Reader:
             return value
         self._wrong_type(name, value, "a string")
         return None
+
+    def version(self, name: str) -> str | None:
+        """A version field: a string as sent, or a JSON number as it was written.
+
+        WordPress sites and hand-written statuses send ``6.4`` as often as ``"6.4"``; both are
+        the same version, so a number is read from its JSON text, never reported unreadable.
+        """
+        value = self.data.get(name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return number_text(value)
+        return self.string(name)
 
     def url(self, name: str) -> str | None:
         value = self.string(name)

@@ -20,6 +20,9 @@ from .md202_woocommerce_outdated import woocommerce_outdated
 from .md203_wordpress_outdated import wordpress_outdated
 from .md204_version_unreadable import version_unreadable
 from .md205_woocommerce_needs_newer_wordpress import woocommerce_needs_newer_wordpress
+from .md211_prerelease_build import prerelease_build
+from .md212_version_newer_than_policy import version_newer_than_policy
+from .md213_wordpress_insecure import wordpress_insecure
 from .md301_plugin_not_checking_in import plugin_not_checking_in
 from .md302_last_seen_in_future import last_seen_in_future
 from .md401_credentials_invalid import credentials_invalid
@@ -46,6 +49,9 @@ RULES = (
     wordpress_outdated,
     version_unreadable,
     woocommerce_needs_newer_wordpress,
+    prerelease_build,
+    version_newer_than_policy,
+    wordpress_insecure,
     plugin_not_checking_in,
     last_seen_in_future,
     credentials_invalid,

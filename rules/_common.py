@@ -15,8 +15,21 @@ from meum_doctor.plugin import (
     admin_link,
     connection_of,
     iso,
-    parse_version,
+    read_version,
 )
+
+#: The version fields of a status, and what each is the version of.
+VERSION_FIELDS = (
+    ("plugin_version", "Meum plugin"),
+    ("woocommerce_version", "WooCommerce"),
+    ("wordpress_version", "WordPress"),
+)
+#: Each version field's component policy, by the name of its VersionPolicy attribute.
+POLICY_OF = {
+    "plugin_version": "meum_plugin",
+    "woocommerce_version": "woocommerce",
+    "wordpress_version": "wordpress",
+}
 
 PAYMENTS_PAGE = "admin.php?page=wc-settings&tab=checkout"
 PAYMENTS_TITLE = "WooCommerce › Settings › Payments"
@@ -50,22 +63,29 @@ def outdated(
 ) -> Iterator[Finding]:
     """The finding of an ``*-outdated`` rule: below minimum (high) or below latest (low).
 
-    A missing or unreadable version yields nothing here: MD204 reports those.
+    The minimum is a requirement, judged on the release part as WordPress judges
+    requirements (``6.7-alpha-58576-src`` is 6.7, below a 6.9 minimum; ``6.9-RC1`` meets it);
+    the latest is judged on the whole version (``7.1-RC1`` is behind ``7.1``). A pre-release
+    is named for what it is in the title. A missing or unreadable version yields nothing
+    here: MD204 reports those.
     """
-    version = parse_version(reported)
+    version = read_version(reported)
     if version is None:
         return
+    shown = version.describe()
     evidence = {
         field_name: reported,
         "policy_minimum": str(policy.minimum),
         "policy_latest": str(policy.latest),
         "policy_as_of": ctx.policy.as_of.isoformat(),
     }
-    if version < policy.minimum:
+    if version.prerelease:
+        evidence["judged_as"] = str(version.release)
+    if version.release < policy.minimum:
         yield Finding(
-            title=f"{component} {reported} is below the minimum supported {policy.minimum}",
+            title=f"{component} {shown} is below the minimum supported {policy.minimum}",
             detail=(
-                f"The store runs {component} {reported}. Versions older than {policy.minimum} "
+                f"The store runs {component} {shown}. Versions older than {policy.minimum} "
                 "are no longer supported with Meum and may miss security fixes or break "
                 f"checkout. The latest is {policy.latest}."
             ),
@@ -74,11 +94,11 @@ def outdated(
             remediation=update_steps,
             links=links,
         )
-    elif version < policy.latest:
+    elif version.version < policy.latest:
         yield Finding(
-            title=f"{component} {reported} is behind the latest {policy.latest}",
+            title=f"{component} {shown} is behind the latest {policy.latest}",
             detail=(
-                f"The store runs {component} {reported}; {policy.latest} is available. It is "
+                f"The store runs {component} {shown}; {policy.latest} is available. It is "
                 "still supported, but updating soon keeps the store on fixes and away from "
                 "surprises."
             ),

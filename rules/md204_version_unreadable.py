@@ -12,20 +12,20 @@ from meum_doctor.plugin import (
     Status,
     admin_link,
     connection_of,
-    parse_version,
+    read_version,
     rule,
 )
 
-FIELDS = (
-    ("plugin_version", "Meum plugin"),
-    ("woocommerce_version", "WooCommerce"),
-    ("wordpress_version", "WordPress"),
-)
+from ._common import VERSION_FIELDS
 
 
 @rule(id="MD204", name="version-unreadable", category=Category.VERSIONS, severity=Severity.LOW)
 def version_unreadable(status: Status, ctx: Context) -> Iterator[Finding]:
     """A version field is not a valid version, or is missing while the store is connected.
+
+    Versions are read as WordPress and WooCommerce write them (``6.5-RC1``,
+    ``6.7-alpha-58576-src``, ``9.9.0-dev``, ``10.3.0-rc.2``, a JSON number such as ``6.4``);
+    only what is none of these is unreadable.
 
     Why it matters: without a readable version, the outdated-version rules (MD201, MD202,
     MD203, MD205) cannot judge the store, so a risky old version may go unnoticed.
@@ -34,14 +34,15 @@ def version_unreadable(status: Status, ctx: Context) -> Iterator[Finding]:
     the Meum plugin makes it report them again.
     """
     connected = connection_of(status, ctx).connected
-    for field_name, component in FIELDS:
+    for field_name, component in VERSION_FIELDS:
         value = getattr(status, field_name)
         if value is None:
-            # Sent but not a string (1.2): MD901 says it could not be read; not "did not report".
+            # Sent but neither a string nor a number (true, []): MD901 says it could not be
+            # read; not "did not report".
             if not connected or status.unreadable(field_name):
                 continue
             title = f"The store did not report its {component} version"
-        elif parse_version(value) is None:
+        elif read_version(value) is None:
             title = f"The {component} version {value!r} is not a valid version"
         else:
             continue

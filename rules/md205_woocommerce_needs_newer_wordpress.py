@@ -11,7 +11,7 @@ from meum_doctor.plugin import (
     Severity,
     Status,
     admin_link,
-    parse_version,
+    read_version,
     rule,
 )
 
@@ -28,23 +28,25 @@ def woocommerce_needs_newer_wordpress(status: Status, ctx: Context) -> Iterator[
     Why it matters: each WooCommerce release line states the oldest WordPress it works with
     (for example, WooCommerce 10.8 and later require WordPress 6.9). Below that, parts of
     WooCommerce, checkout included, may fail. The lines are in the version policy,
-    [policy.woocommerce.requires_wordpress].
+    [policy.woocommerce.requires_wordpress]. As in WordPress's own requirement checks, the
+    release part of each version counts: a release candidate WooCommerce 10.8.0-rc.1 belongs
+    to the 10.8 line and needs WordPress 6.9, and a WordPress 6.9-RC1 meets "6.9 or newer".
 
     How to fix: back up the site, then update WordPress in wp-admin › Dashboard › Updates.
     """
-    woocommerce = parse_version(status.woocommerce_version)
-    wordpress = parse_version(status.wordpress_version)
+    woocommerce = read_version(status.woocommerce_version)
+    wordpress = read_version(status.wordpress_version)
     if woocommerce is None or wordpress is None:
         return
-    requirement = ctx.policy.wordpress_required_by(woocommerce)
+    requirement = ctx.policy.wordpress_required_by(woocommerce.release)
     if requirement is None:
         return
     line, needed = requirement
-    if wordpress < needed:
+    if wordpress.release < needed:
         yield Finding(
             title=(
-                f"WooCommerce {status.woocommerce_version} needs WordPress {needed} or newer, "
-                f"but the store runs {status.wordpress_version}"
+                f"WooCommerce {woocommerce.describe()} needs WordPress {needed} or newer, "
+                f"but the store runs {wordpress.describe()}"
             ),
             detail=(
                 f"WooCommerce {line} and later require WordPress {needed}. On an older WordPress, "

@@ -80,10 +80,53 @@ def test_every_documented_key_is_read(tmp_path: Path) -> None:
 def test_defaults_without_a_file() -> None:
     config = load_config(None)
     assert config.fail_on is Severity.HIGH
-    assert config.policy.as_of == date(2026, 11, 1)
-    assert str(config.policy.woocommerce.latest) == "11.1.2"
-    assert str(config.policy.wordpress.minimum) == "6.9"
-    assert str(config.policy.meum_plugin.latest) == "1.2.0"
+    policy = config.policy
+    assert policy.as_of == date(2026, 11, 29)
+    assert str(policy.woocommerce.latest) == "11.1.2"
+    assert str(policy.woocommerce.minimum) == "9.1"
+    assert str(policy.wordpress.latest) == "7.1"
+    assert str(policy.wordpress.minimum) == "6.9"
+    assert str(policy.meum_plugin.latest) == "1.2.0"
+    # WooCommerce line -> WordPress, as of the date above (issue 14).
+    assert {str(k): str(v) for k, v in policy.woocommerce_requires_wordpress.items()} == {
+        "9.6": "6.6", "10.4": "6.8", "10.8": "6.9", "11.1": "7.0"}
+    assert {str(k): str(v) for k, v in policy.woocommerce_requires_php.items()} == {"8.2": "7.4"}
+    assert {str(k): str(v) for k, v in policy.wordpress_requires_php.items()} == {
+        "6.6": "7.2.24", "7.0": "7.4.0"}
+    insecure = policy.wordpress_insecure
+    assert insecure.as_of == date(2026, 11, 29)
+    assert min(insecure.fixed_in) == Version("4.7")
+    assert insecure.fixed_in[Version("6.8")] == Version("6.8.3")
+    assert ("WordPress.org insecure list", date(2026, 11, 29)) in policy.dated_parts()
+
+
+def test_new_policy_tables_can_be_overridden(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, """
+[policy.woocommerce.requires_php]
+"11.2" = "8.0"
+
+[policy.wordpress.requires_php]
+"7.2" = "8.1"
+
+[policy.wordpress.insecure]
+as_of = 2026-12-10
+
+[policy.wordpress.insecure.fixed_in]
+"7.1" = "7.1.1"
+"""))
+    policy = config.policy
+    assert policy.woocommerce_requires_php[Version("11.2")] == Version("8.0")
+    assert policy.woocommerce_requires_php[Version("8.2")] == Version("7.4")  # kept
+    assert policy.wordpress_requires_php[Version("7.2")] == Version("8.1")
+    assert policy.wordpress_insecure.as_of == date(2026, 12, 10)
+    assert policy.wordpress_insecure.fixed_in[Version("7.1")] == Version("7.1.1")
+    assert policy.wordpress_insecure.fixed_in[Version("6.8")] == Version("6.8.3")  # kept
+    assert policy.wordpress_insecure.judge(Version("7.1")) == (Version("7.1"), Version("7.1.1"))
+
+
+def test_policy_versions_are_read_the_wordpress_way(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "[policy.wordpress]\nlatest = '7.2-RC1'\n"))
+    assert config.policy.wordpress.latest < Version("7.2")
 
 
 def test_config_found_by_env_then_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -146,6 +189,19 @@ def test_explain_fills_in_configured_thresholds(tmp_path: Path, run: Any) -> Non
         ("[policy.meum_plugin]\nrequires_wordpress = {}\n", "policy.meum_plugin.requires_wordpress: unknown key"),
         ("[policy]\nas_of = 'last week'\n", "policy.as_of: 'last week' is not a date"),
         ("[policy.woocommerce.requires_wordpress]\n'x' = '6.0'\n", "'x' is not a valid version"),
+        ("[policy.woocommerce.requires_wordpress]\n'11.0' = '6.5'\n",
+         "policy.woocommerce.requires_wordpress.11.0: 11.0 requires 6.5, less than the older line 10.8 (6.9)"),
+        ("[policy.woocommerce.requires_php]\n'8.0' = '8.4'\n",
+         "policy.woocommerce.requires_php.8.0: 8.2 requires 7.4, less than the older line 8.0 (8.4)"),
+        ("[policy.wordpress.requires_php]\n'7.0' = 'x'\n", "policy.wordpress.requires_php.7.0: 'x' is not a valid version"),
+        ("[policy.meum_plugin]\nrequires_php = {}\n", "policy.meum_plugin.requires_php: unknown key"),
+        ("[policy.woocommerce]\ninsecure = {}\n", "policy.woocommerce.insecure: unknown key"),
+        ("[policy.wordpress.insecure]\nas_of = 'soon'\n", "policy.wordpress.insecure.as_of: 'soon' is not a date"),
+        ("[policy.wordpress.insecure]\nlist = []\n", "policy.wordpress.insecure.list: unknown key"),
+        ("[policy.wordpress.insecure.fixed_in]\n'6.8.1' = '6.8.3'\n",
+         "policy.wordpress.insecure.fixed_in.6.8.1: a branch is x.y"),
+        ("[policy.wordpress.insecure.fixed_in]\n'6.8' = '6.9.1'\n",
+         "policy.wordpress.insecure.fixed_in.6.8: a branch is x.y"),
         ("[rules.MD999]\nseverity = 'low'\n", "rules.MD999: no rule has this ID"),
         ("[rules.MD301]\nseverity = 'urgent'\n", "rules.MD301.severity: must be one of"),
         ("[rules.MD301]\nhigh_after_hours = '72'\n", "rules.MD301.high_after_hours: must be an integer, not a string"),

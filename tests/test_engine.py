@@ -50,7 +50,7 @@ def test_builtin_rules_come_first_and_are_valid() -> None:
     rules = discover(plugins=False)
     assert [r.id for r in rules] == [r.id for r in RULES]
     assert all(r.origin == "built-in" for r in rules)
-    assert len({r.id for r in rules}) == len(rules) == 24
+    assert len({r.id for r in rules}) == len(rules) == 27
 
 
 def test_entry_point_plugin_is_discovered(plugin_path: Path) -> None:

@@ -67,7 +67,7 @@ WRONG_TYPES = {
     "issues": "one issue",
     "integration_id": 42,
     "site_url": 3.5,
-    "plugin_version": 1.2,
+    "plugin_version": {"major": 1},
     "wordpress_version": True,
     "woocommerce_version": [],
     "credential_status": False,

@@ -66,13 +66,13 @@ def test_a_failed_rule_makes_the_run_incomplete_never_healthy(run: Any) -> None:
     assert text.out.startswith("INCOMPLETE: ")
     assert "HEALTHY" not in text.out and "No problems found." not in text.out
     assert "Rule MD998 (buggy) failed to run" in text.out
-    assert "Rules: 24 of 25 rules ran (1 failed: MD998)" in text.out
+    assert "Rules: 27 of 28 rules ran (1 failed: MD998)" in text.out
 
     report = json.loads(check(run, "--rules-dir", raising, "-f", "json").out)
     assert report["verdict"] == "incomplete"
     assert report["rule_errors"][0]["rule"] == "MD998"
     assert report["rule_coverage"] == {
-        "evaluated": 24, "selected": 25, "available": 25, "not_selected": [],
+        "evaluated": 27, "selected": 28, "available": 28, "not_selected": [],
         "failed": ["MD998"], "complete": False,
     }
     markdown = check(run, "--rules-dir", raising, "-f", "markdown")
@@ -99,10 +99,10 @@ def test_without_fail_on_an_incomplete_run_still_exits_5(run: Any) -> None:
 def test_a_complete_run_says_every_rule_ran(run: Any) -> None:
     result = check(run)
     assert result.code == 0
-    assert "Rules: all 24 rules ran" in result.out
+    assert "Rules: all 27 rules ran" in result.out
     assert "No problems found." in result.out
     coverage = json.loads(check(run, "-f", "json").out)["rule_coverage"]
-    assert coverage["complete"] is True and coverage["evaluated"] == coverage["available"] == 24
+    assert coverage["complete"] is True and coverage["evaluated"] == coverage["available"] == 27
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
@@ -111,14 +111,14 @@ def test_a_partial_selection_is_stated_in_every_format(run: Any, fmt: str) -> No
     assert result.code == 0
     if fmt == "json":
         coverage = json.loads(result.out)["rule_coverage"]
-        assert (coverage["evaluated"], coverage["available"]) == (5, 24)
-        assert len(coverage["not_selected"]) == 19 and "MD101" in coverage["not_selected"]
+        assert (coverage["evaluated"], coverage["available"]) == (5, 27)
+        assert len(coverage["not_selected"]) == 22 and "MD101" in coverage["not_selected"]
         return
     text = result.out
     if fmt == "markdown":
         text = MarkdownIt("gfm-like").render(text)
-    assert "5 of 24 rules ran" in text
-    assert "19 not selected" in text
+    assert "5 of 27 rules ran" in text
+    assert "22 not selected" in text
     assert "No problems found." not in text
     assert "by the 5 rules that ran" in text
 
