@@ -429,3 +429,23 @@ def test_a_key_of_punctuation_alone_is_a_secret_like_any_other(tmp_path: Path) -
     assert ":::::{" in sent
     assert ":::::{" in secrets
     assert secrets.scrub("echo :::::{ here") == "echo [secret] here"
+
+
+@pytest.mark.parametrize("key", ["sk_live_AUTHORIZATION", "AUTHORIZATION", "sk_test_api_key"])
+def test_a_key_made_only_of_words_the_tool_prints_is_refused(
+    tmp_path: Path, run: Any, key: str
+) -> None:
+    """Found by fuzzing: such a "key" is no secret (the tool prints those words itself, so it
+    cannot be kept out of outputs), yet it was sent. It is refused, on the command line and
+    by its line number in a keys file, and nothing is sent."""
+    from meum_doctor import batch as fleet
+    from meum_doctor.secrets import Secrets
+
+    path = tmp_path / "keys.txt"
+    path.write_text(f"sk_live_000000000000\n{key}\n", encoding="utf-8")
+    found = fleet.read_keys_file(str(path), Secrets())
+    assert [t.key for t in found if t.key] == ["sk_live_000000000000"]
+    assert any(t.problem and "line 2" in t.problem for t in found)
+    result = run(["check", "--api-key", key, "--base-url", "http://127.0.0.1:9"])
+    assert result.code == 2
+    assert "is only words like Authorization" in result.err

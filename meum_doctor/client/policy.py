@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from meum_doctor import __version__
 from meum_doctor.errors import UsageError
+from meum_doctor.secrets import is_tool_words
 from meum_doctor.text import clean_line
 
 log = logging.getLogger("meum_doctor.client")
@@ -49,6 +50,14 @@ def check_key(key: str | None) -> list[str]:
         raise UsageError("the API key contains control characters: copy it again")
     if not key.isascii() or not key.isprintable():
         raise UsageError("the API key contains characters that are not plain ASCII: copy it again")
+    if is_tool_words(key):
+        # "sk_live_AUTHORIZATION", "API-KEY": what was copied is a label or a placeholder.
+        # It is not a secret (the tool prints these words itself), so it could not be kept
+        # out of the outputs either: refused, as no real key is made only of them.
+        raise UsageError(
+            "the API key is only words like Authorization, key or sk_live_, not a key: copy "
+            "the store's whole key again from the Meum dashboard"
+        )
     if not key.startswith(KEY_PREFIX):
         return [
             f"the API key does not start with {KEY_PREFIX}; Meum store keys do, so this may "
