@@ -26,7 +26,6 @@ from meum_doctor.hosts import normalize_host
 from meum_doctor.policy import VersionPolicy
 from meum_doctor.status import Status
 
-RULE_ID_RE = re.compile(r"^MD\d{3}$")
 RULE_NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 

@@ -140,12 +140,13 @@ GUIDE = (
         2,
         "duplicate rule ID <id>",
         "Two rules claim one ID.",
-        "Give your own rule another ID (use MD7xx or MD8xx).",
+        "Give your own rule another ID (your own prefix, like ACME101, or MD7xx/MD8xx).",
     ),
     Entry(
         2,
         "<origin>: rule <id> has <problem>",
-        "A plugin or rules-dir rule is invalid: its ID, name, category, severity or docstring.",
+        "A plugin or rules-dir rule is invalid: its ID (2-5 capitals and three digits; MD and MC "
+        "prefixes are reserved, except MD7xx/MD8xx), name, category, severity or docstring.",
         "Fix the rule named.",
     ),
     Entry(
@@ -164,7 +165,7 @@ GUIDE = (
         2,
         "--<option> <selector> is not a rule ID or prefix",
         "--select or --ignore takes IDs or prefixes.",
-        "Use MD301, MD3 or similar.",
+        "Use MD301, MD3, ACME1 or similar.",
     ),
     Entry(
         2,
