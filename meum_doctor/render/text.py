@@ -35,9 +35,9 @@ def render_text(report: Report, *, color: bool = False) -> str:
         return f"{COLORS[style]}{text}{RESET}" if color else text
 
     counts = ", ".join(f"{n} {name}" for name, n in report.counts.items())
-    style = "critical" if report.verdict == "critical" else report.verdict
+    verdict = report.verdict
     lines = [
-        f"{paint(style, report.verdict.upper())}: {report.verdict_text} ({counts})",
+        f"{paint(verdict.label, verdict.label.upper())}: {verdict.text} ({counts})",
         f"Store: {clean_line(report.site_url or 'unknown site')}",
         f"Source: {clean_line(source_text(report.source_type, report.source_location))}"
         + (f" ({clean_line(report.provenance)})" if report.provenance else ""),
