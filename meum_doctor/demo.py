@@ -19,6 +19,7 @@ from meum_doctor.data import package_bytes
 from meum_doctor.errors import UsageError
 from meum_doctor.sources import RawStatus
 from meum_doctor.status import parse_datetime
+from meum_doctor.timefmt import iso_z
 
 EXAMPLE_EPOCH = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 DEFAULT_EXAMPLE = "degraded"
@@ -54,7 +55,7 @@ def rebase(body: bytes, now: datetime) -> bytes:
         if not isinstance(value, str):
             return value
         try:
-            return _iso(parse_datetime(value) + shift)
+            return iso_z(parse_datetime(value) + shift)
         except (ValueError, OverflowError):
             return value  # an example that is malformed on purpose stays so
 
@@ -64,10 +65,6 @@ def rebase(body: bytes, now: datetime) -> bytes:
     if isinstance(key, dict) and "expires_at" in key:
         key["expires_at"] = moved(key["expires_at"])
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def fetch_example(name: str, now: datetime, timeout: float) -> RawStatus:

@@ -32,6 +32,7 @@ from meum_doctor.rule import Link, Rule, Severity
 from meum_doctor.secrets import Secrets, url_without_query
 from meum_doctor.sources import RawStatus
 from meum_doctor.status import ParseProblem, Status
+from meum_doctor.timefmt import iso_z
 from meum_doctor.verdict import Verdict, verdict_of
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ class Report:
         if self.origin:
             parts.append(f"from {self.origin}")
         if self.fetched_at:
-            parts.append(f"at {self.fetched_at.strftime('%Y-%m-%dT%H:%M:%SZ')}")
+            parts.append(f"at {iso_z(self.fetched_at)}")
         return " ".join(parts)
     #: Every rule loaded, selected or not (``rules`` are the ones selected to run).
     available: tuple[RuleInfo, ...] = ()
