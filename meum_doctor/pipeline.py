@@ -19,7 +19,7 @@ from meum_doctor.redact import RedactionState
 from meum_doctor.report import ConfigUsed, Report, build_report
 from meum_doctor.rule import Rule, Severity
 from meum_doctor.sources import RawStatus
-from meum_doctor.status import KNOWN_FIELDS, Status, parse
+from meum_doctor.status import SPECIFIC_FIELDS, Status, parse
 
 if TYPE_CHECKING:
     from meum_doctor.saved import Timing
@@ -156,13 +156,10 @@ def diagnose(
     )
 
 
-#: Fields of a status that only this API sends. ``status``, ``issues``, ``error`` or ``message``
-#: are in every other JSON (an API error answer, a Jira export): one of them alone does not make
-#: a file a Meum status, and judging such a file reported a "disconnected store" that never was.
-SPECIFIC_FIELDS = (KNOWN_FIELDS - {"status", "issues"}) | {
-    "integration_public_id",
-    "payout_configured",
-}
+# SPECIFIC_FIELDS (status.py): the fields of a status that only this API sends. ``status``,
+# ``issues``, ``error`` or ``message`` are in every other JSON (an API error answer, a Jira
+# export): one of them alone does not make a file a Meum status, and judging such a file
+# reported a "disconnected store" that never was.
 #: The keys an API's error answer is made of ({"status": "error", "message": "Unauthorized"}).
 ERROR_FIELDS = frozenset({"error", "errors", "message", "detail", "code"})
 
