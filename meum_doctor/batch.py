@@ -47,9 +47,9 @@ from meum_doctor.rule import Severity
 from meum_doctor.secrets import Secrets, public_prefix
 from meum_doctor.sources import Source, file_kind
 from meum_doctor.text import clean_line
+from meum_doctor.verdict import Verdict
 
 log = logging.getLogger("meum_doctor.batch")
-VERDICT_ORDER = {"critical": 0, "attention": 1, "incomplete": 2, "healthy": 3}
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,8 @@ class StoreResult:
     label: str
     source: str
     site_url: str | None = None
-    verdict: str | None = None
+    #: None for a store that could not be checked.
+    verdict: Verdict | None = None
     #: Findings per severity, worst first (the order of SEVERITY_LABELS).
     severity_counts: tuple[int, ...] = (0, 0, 0, 0, 0)
     top: TopFinding | None = None
@@ -132,7 +133,7 @@ class StoreResult:
 
     def sort_key(self) -> tuple[int, ...]:
         return (
-            VERDICT_ORDER.get(self.verdict or "", len(VERDICT_ORDER)),
+            self.verdict.rank if self.verdict is not None else len(Verdict),
             *(-n for n in self.severity_counts),
         )
 
@@ -145,7 +146,8 @@ class BatchSummary:
     failures: tuple[StoreResult, ...]
     #: (rule ID, name, number of stores), most widespread first.
     rule_totals: tuple[tuple[str, str, int], ...]
-    verdicts: dict[str, int]
+    #: Stores per verdict, every verdict present, worst first.
+    verdicts: dict[Verdict, int]
     evaluated_at: datetime
     generated_at: datetime
     tool_version: str
@@ -876,7 +878,7 @@ def summarize(
             (rule, names.get(rule, ""), n)
             for rule, n in sorted(totals.items(), key=lambda i: (-i[1], i[0]))
         ),
-        verdicts={v: verdicts.get(v, 0) for v in VERDICT_ORDER},
+        verdicts={v: verdicts.get(v, 0) for v in Verdict},
         evaluated_at=settings.now,
         generated_at=generated_at,
         tool_version=tool_version,

@@ -38,6 +38,7 @@ from typing import Any
 
 from packaging.version import Version
 
+from meum_doctor import ids
 from meum_doctor.data import package_bytes
 from meum_doctor.errors import ConfigError
 from meum_doctor.policy import (
@@ -334,7 +335,9 @@ def _build(defaults: dict[str, Any], user: dict[str, Any], path: str | None) -> 
     for key, selectors in (("select", select), ("ignore", ignore)):
         for selector in selectors:
             if not is_selector(selector):
-                raise check.fail(key, f"{selector!r} is not a rule ID or prefix (like MD301, MD5)")
+                raise check.fail(
+                    key, f"{selector!r} is not a rule ID or prefix (like MD301, MD5, ACME1)"
+                )
 
     user_values = check.table(user.get("values", {}), "values", ENUM_FIELDS)
     values: dict[str, ValueClasses] = {}
@@ -447,8 +450,8 @@ def _insecure(defaults: dict[str, Any], user: object, check: _Checker) -> Insecu
 
 
 def is_selector(text: str) -> bool:
-    """True for a rule ID or ID prefix: ``MD``, ``MD5``, ``MD50``, ``MD501`` (any case)."""
-    return re.fullmatch(r"MD\d{0,3}", text.upper(), re.ASCII) is not None
+    """True for a rule ID or ID prefix (any case); see :mod:`meum_doctor.ids`."""
+    return ids.is_selector(text)
 
 
 def rule_settings(config: Config, rules: Iterable[Rule]) -> dict[str, RuleSettings]:
@@ -460,7 +463,7 @@ def rule_settings(config: Config, rules: Iterable[Rule]) -> dict[str, RuleSettin
     by_id = {r.id: r for r in rules}
     for key, selectors in (("select", config.select), ("ignore", config.ignore)):
         for selector in selectors:
-            if not any(rule_id.startswith(selector) for rule_id in by_id):
+            if not any(ids.selects(selector, rule_id) for rule_id in by_id):
                 raise check.fail(
                     key, f"{selector!r} matches no rule (`meum-doctor rules` lists them)"
                 )

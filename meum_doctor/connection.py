@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from meum_doctor.rule import Context
-from meum_doctor.status import Status
+from meum_doctor.status import FIELDS_BY_NAME, Status
 
 Reading = Literal["yes", "no", "missing", "unreadable", "unknown"]
 Verdict = Literal["connected", "not_connected", "contradictory", "unknown"]
@@ -35,11 +35,7 @@ Verdict = Literal["connected", "not_connected", "contradictory", "unknown"]
 #: The fields that say whether the store is connected, in the order they are shown.
 FIELDS = ("connected", "connection_status", "status")
 #: How each field is named in sentences.
-LABELS = {
-    "connected": "connected flag",
-    "connection_status": "connection status",
-    "status": "overall integration status",
-}
+LABELS = {name: FIELDS_BY_NAME[name].label for name in FIELDS}
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from typing import Any
 
 from meum_doctor.data import package_bytes
 from meum_doctor.errors import UsageError
-from meum_doctor.status import parse_datetime
+from meum_doctor.status import TIME_FIELDS, parse_datetime
+from meum_doctor.timefmt import iso_z
 
 EXAMPLE_EPOCH = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 DEFAULT_EXAMPLE = "degraded"
@@ -53,17 +54,15 @@ def rebase(body: bytes, now: datetime) -> bytes:
         if not isinstance(value, str):
             return value
         try:
-            return _iso(parse_datetime(value) + shift)
+            return iso_z(parse_datetime(value) + shift)
         except (ValueError, OverflowError):
             return value  # an example that is malformed on purpose stays so
 
-    if "last_seen_at" in data:
-        data["last_seen_at"] = moved(data["last_seen_at"])
-    key = data.get("pending_connection_key")
-    if isinstance(key, dict) and "expires_at" in key:
-        key["expires_at"] = moved(key["expires_at"])
+    for path in TIME_FIELDS:  # "pending_connection_key.expires_at": one level down
+        *parents, name = path.split(".")
+        holder: Any = data
+        for parent in parents:
+            holder = holder.get(parent) if isinstance(holder, dict) else None
+        if isinstance(holder, dict) and name in holder:
+            holder[name] = moved(holder[name])
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -28,11 +28,11 @@ from datetime import datetime
 from types import ModuleType
 from typing import cast
 
-from meum_doctor.config import Config, RuleSettings, is_selector
+from meum_doctor.config import Config, RuleSettings
 from meum_doctor.errors import RuleLoadError, UsageError
 from meum_doctor.evidence import Evidence
+from meum_doctor.ids import check_id, is_selector, selects
 from meum_doctor.rule import (
-    RULE_ID_RE,
     RULE_NAME_RE,
     Category,
     Context,
@@ -175,14 +175,14 @@ def _collect(items: Iterable[object], origin: str) -> list[Rule]:
             raise RuleLoadError(
                 f"{origin}: {item!r:.60} is not a rule (make one with @meum_doctor.plugin.rule)"
             )
-        problem = _invalid(item)
+        problem = _invalid(item, builtin=origin == BUILTIN)
         if problem:
             raise RuleLoadError(f"{origin}: rule {item.id!r:.20} {problem}")
         rules.append(replace(item, origin=origin))
     return rules
 
 
-def _invalid(rule: Rule) -> str | None:
+def _invalid(rule: Rule, *, builtin: bool) -> str | None:
     # Typed as a Rule, but built by someone else's code: check every field as if untyped.
     rule_id, name, category, severity = (
         cast(object, rule.id),
@@ -190,8 +190,9 @@ def _invalid(rule: Rule) -> str | None:
         cast(object, rule.category),
         cast(object, rule.severity),
     )
-    if not isinstance(rule_id, str) or not RULE_ID_RE.match(rule_id):
-        return "has an invalid ID: IDs are MD followed by three digits, like MD301"
+    problem = check_id(rule_id, "rule", builtin=builtin)
+    if problem:
+        return problem
     if not isinstance(name, str) or not RULE_NAME_RE.match(name):
         return f"has an invalid name {name!r}: names are kebab-case, like plugin-outdated"
     if not isinstance(category, Category):
@@ -246,14 +247,16 @@ def select(rules: Sequence[Rule], selected: Sequence[str], ignored: Sequence[str
     for option, selectors in (("--select", selected), ("--ignore", ignored)):
         for selector in selectors:
             if not is_selector(selector):
-                raise UsageError(f"{option} {selector!r} is not a rule ID or prefix (like MD5)")
-            if not any(rule.id.startswith(selector.upper()) for rule in rules):
+                raise UsageError(
+                    f"{option} {selector!r} is not a rule ID or prefix (like MD5 or ACME1)"
+                )
+            if not any(selects(selector, rule.id) for rule in rules):
                 raise UsageError(
                     f"{option} {selector} matches no rule (`meum-doctor rules` lists them)"
                 )
 
     def longest(rule_id: str, selectors: Sequence[str]) -> int:
-        return max((len(s) for s in selectors if rule_id.startswith(s.upper())), default=-1)
+        return max((len(s) for s in selectors if selects(s, rule_id)), default=-1)
 
     chosen = []
     for rule in rules:

@@ -32,15 +32,17 @@ from meum_doctor.rule import (
     iso,
     rule,
 )
-from meum_doctor.status import ParseProblem, PendingKey, Status
+from meum_doctor.status import STATUS_FIELDS, FieldSpec, ParseProblem, PendingKey, Status
 from meum_doctor.versions import WPVersion, read_version
 
 __all__ = [
+    "STATUS_FIELDS",
     "Category",
     "ComponentPolicy",
     "Connection",
     "ConnectionField",
     "Context",
+    "FieldSpec",
     "Finding",
     "InsecureList",
     "Link",

@@ -40,7 +40,15 @@ from typing import Any
 from urllib.parse import unquote
 
 from meum_doctor.hosts import normalize_host, site_key
-from meum_doctor.status import KNOWN_FIELDS, Status
+from meum_doctor.status import (
+    FIELDS_BY_NAME,
+    HARMLESS_EXTRA_FIELDS,
+    KNOWN_FIELDS,
+    NESTED_ID_FIELDS,
+    URL_FIELDS,
+    FieldKind,
+    Status,
+)
 
 MASK_KEEP = 4
 #: An ID shorter than this is hidden whole: showing 4 of its characters would show most of it.
@@ -52,24 +60,15 @@ MIN_SECRET_LENGTH = MASK_KEEP + 1
 PASSWORD_MASK = "***"  # noqa: S105 - the mask shown instead of a password
 REDACTED = "[redacted]"
 
-#: Fields whose values are masked, whatever their type.
-ID_FIELDS = ("integration_id", "integration_public_id", "credential_prefix")
-#: Fields the schema does not list whose values name no store and help diagnose it.
-HARMLESS_EXTRA_FIELDS = frozenset(
-    {
-        "payout_configured",
-        "payout_ready",
-        "payout_status",
-        "payouts_enabled",
-        "livemode",
-        "live_mode",
-        "test_mode",
-        "mode",
-        "environment",
-        "currency",
-        "php_version",
-        "plugin_mode",
-    }
+#: Fields whose values are masked, whatever their type (the identifiers of
+#: :data:`meum_doctor.status.STATUS_FIELDS`). Those that may hold a UUID come first, plain
+#: strings last: the first stand-in found for a text keeps it, and a UUID's compact and dashed
+#: forms are masked as the UUID was sent.
+ID_FIELDS = tuple(
+    sorted(
+        (f.name for f in FIELDS_BY_NAME.values() if f.identifier),
+        key=lambda name: FIELDS_BY_NAME[name].kind in (FieldKind.STRING, FieldKind.VERSION),
+    )
 )
 #: Hosts that belong to no store: kept as they are (and their subdomains).
 PUBLIC_HOSTS = ("meum.io", "wordpress.org", "woocommerce.com")
@@ -330,9 +329,9 @@ class Redactor:
         for key, value in raw.items():
             if key in ID_FIELDS:
                 value = _masked(value)
-            elif key == "pending_connection_key" and isinstance(value, Mapping):
+            elif key in NESTED_ID_FIELDS and isinstance(value, Mapping):
                 value = {
-                    k: _masked(v) if k == "key_prefix" else v for k, v in value.items()
+                    k: _masked(v) if k in NESTED_ID_FIELDS[key] else v for k, v in value.items()
                 }
             elif key not in KNOWN_FIELDS and key not in HARMLESS_EXTRA_FIELDS:
                 value = _hidden(value)
@@ -410,16 +409,18 @@ class _Discovery:
 
     def status(self, raw: Mapping[str, Any]) -> None:
         # site_url and webhook_url first, so the store itself is store-1 in a single report.
-        for name in ("site_url", "webhook_url"):
+        for name in URL_FIELDS:
             self.scan_all(raw.get(name))
         self.scan_all(raw)
         if not self.identity:
             return
         for name in ID_FIELDS:
             self._id(raw.get(name))
-        key = raw.get("pending_connection_key")
-        if isinstance(key, Mapping):
-            self._id(key.get("key_prefix"))
+        for name, parts in NESTED_ID_FIELDS.items():
+            value = raw.get(name)
+            if isinstance(value, Mapping):
+                for part in parts:
+                    self._id(value.get(part))
         for name, value in raw.items():
             if name not in KNOWN_FIELDS and name not in HARMLESS_EXTRA_FIELDS:
                 for leaf in _leaves(value):

@@ -33,6 +33,8 @@ from meum_doctor.redact import RedactionState, Redactor
 from meum_doctor.rule import Link, Rule, Severity
 from meum_doctor.secrets import Secrets, url_without_query
 from meum_doctor.status import ParseProblem
+from meum_doctor.timefmt import iso_z
+from meum_doctor.verdict import Verdict, verdict_of
 
 if TYPE_CHECKING:
     from meum_doctor.saved import Timing
@@ -65,15 +67,6 @@ RAW_INDENT_LIMIT = 64 * 1024
 RAW_INDENTED_LIMIT = 256 * 1024
 #: What a redacted report says instead of the name of the status file it read.
 HIDDEN_FILE_NAME = "(name hidden)"
-VERDICT_TEXT = {
-    "critical": "payments are blocked or at risk now",
-    "attention": "problems need attention",
-    "healthy": "no problems that need attention",
-    # Replaces only "healthy": a rule that failed may have hidden a problem, so a run with a
-    # failure never says all is well; problems found by the other rules still lead.
-    "incomplete": "no problems found by the rules that ran, but some rules failed to run",
-}
-
 
 @dataclass(frozen=True)
 class ReportFinding:
@@ -156,7 +149,7 @@ class Report:
     request_id: str | None
     #: The SHA-256 of the Meum status as received; None in a redacted report or without one.
     fingerprint: str | None
-    verdict: str
+    verdict: Verdict
     counts: dict[str, int]
     findings: tuple[ReportFinding, ...]
     rule_errors: tuple[RuleError, ...]
@@ -199,7 +192,7 @@ class Report:
         if self.origin:
             parts.append(f"from {self.origin}")
         if self.fetched_at:
-            parts.append(f"at {self.fetched_at.strftime('%Y-%m-%dT%H:%M:%SZ')}")
+            parts.append(f"at {iso_z(self.fetched_at)}")
         return " ".join(parts)
     #: Every rule loaded, selected or not (``rules`` are the ones selected to run).
     available: tuple[RuleInfo, ...] = ()
@@ -271,7 +264,7 @@ class Report:
 
     @property
     def verdict_text(self) -> str:
-        return VERDICT_TEXT[self.verdict]
+        return self.verdict.text
 
     @property
     def fails(self) -> bool:
@@ -356,15 +349,6 @@ def redacted_fingerprint(status: dict[str, Any]) -> str:
     anyone can recompute it from the ``status`` of a JSON report."""
     text = json.dumps(status, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return fingerprint(text.encode("utf-8", "surrogatepass"))
-
-
-def verdict_of(severities: Iterable[Severity], *, incomplete: bool = False) -> str:
-    """critical, attention or healthy by the worst finding; incomplete instead of healthy
-    when a rule failed to run."""
-    worst = max(severities, default=None)
-    if worst is None or worst < Severity.MEDIUM:
-        return "incomplete" if incomplete else "healthy"
-    return "critical" if worst == Severity.CRITICAL else "attention"
 
 
 def prioritized(findings: Iterable[RuleFinding]) -> list[RuleFinding]:

@@ -42,8 +42,8 @@ from meum_doctor.documents import MEUM_STATUS
 from meum_doctor.hosts import normalize_host
 from meum_doctor.policy import VersionPolicy
 from meum_doctor.status import Status
+from meum_doctor.timefmt import iso_z
 
-RULE_ID_RE = re.compile(r"^MD\d{3}$")
 RULE_NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
@@ -333,8 +333,9 @@ def host_of(url: str | None) -> str | None:
 
 
 def iso(value: datetime) -> str:
-    """An ISO 8601 UTC timestamp ending in Z, as every output shows time."""
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """An ISO 8601 UTC timestamp ending in Z, as every output shows time (see
+    :func:`meum_doctor.timefmt.iso_z`: naive means UTC, aware is converted)."""
+    return iso_z(value)
 
 
 def age_text(seconds: float) -> str:

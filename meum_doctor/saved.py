@@ -31,6 +31,7 @@ from typing import Any
 from meum_doctor.documents import Document
 from meum_doctor.secrets import PUBLIC_PREFIXES, Secrets, url_without_query
 from meum_doctor.text import clean_line
+from meum_doctor.timefmt import iso_z
 
 META_SUFFIX = ".meta.json"
 META_VERSION = 1
@@ -106,10 +107,6 @@ def _fingerprint(body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
-def _iso(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 # Writing ---------------------------------------------------------------------------------
 
 
@@ -147,7 +144,7 @@ def save_status(path: str, document: Document, secrets: Secrets) -> None:
         fetched_at, source, request_id, received = None, None, None, document.fingerprint
     meta_document = {
         "meum_doctor_saved_status": META_VERSION,
-        "fetched_at": _iso(fetched_at) if fetched_at else None,
+        "fetched_at": iso_z(fetched_at) if fetched_at else None,
         "source": clean(source),
         "request_id": clean(request_id),
         "fingerprint": received,
@@ -289,19 +286,19 @@ def timing(document: Document, now: datetime, *, now_given: bool) -> Timing:
     if fetched_at is not None:
         assert meta is not None
         note = (
-            f"Judged as of {_iso(fetched_at)}, when this status was fetched (as its "
+            f"Judged as of {iso_z(fetched_at)}, when this status was fetched (as its "
             f"{META_SUFFIX} file says), not at the time of this run; --now judges it as of "
             "another moment."
         )
         return Timing(fetched_at, "fetched_at", fetched_at, note, origin, request_id)
     hint = history.modified_at
     how = (
-        f"add --now {_iso(hint)} (when the file was last changed) or the time it was saved"
+        f"add --now {iso_z(hint)} (when the file was last changed) or the time it was saved"
         if hint
         else "add --now with the time it was saved"
     )
     note = (
-        f"Judged against the time of this run ({_iso(now)}), not the moment this saved status "
+        f"Judged against the time of this run ({iso_z(now)}), not the moment this saved status "
         f"was fetched: times in it may look older than they were. To judge it as of then, {how}."
     )
     return Timing(now, "clock", None, note, origin, request_id)

@@ -15,6 +15,11 @@ error shapes, and a real response may have any field missing, null or of the wro
 
 Only a body that is not a JSON object at all raises :class:`~meum_doctor.errors.BadResponse`.
 No I/O happens here.
+
+The fields are declared once, in :data:`STATUS_FIELDS` (name, kind, and what redaction, the
+configuration, the demo and messages must know of each); every other list of fields
+(:data:`KNOWN_FIELDS`, :data:`ENUM_FIELDS`, :data:`SPECIFIC_FIELDS`, the redactor's, the
+demo's) is derived from it.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
+from enum import Enum
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,39 +43,123 @@ MAX_NESTING = 200
 #: would otherwise make as many problems, and as many findings).
 MAX_PROBLEMS = 100
 
-STRING_FIELDS = (
-    "status",
-    "connection_status",
-    "health_status",
-    "plugin_version",
-    "wordpress_version",
-    "woocommerce_version",
-    "credential_status",
-    "credential_prefix",
-)
-#: String fields that may also be sent as JSON numbers, read from their text (``6.4``; ``6.10``
-#: is not 6.1): the versions.
-VERSION_FIELDS = ("plugin_version", "wordpress_version", "woocommerce_version")
-URL_FIELDS = ("site_url", "webhook_url")
-#: The fields whose values the documentation leaves open; rules compare them case-insensitively.
-ENUM_FIELDS = (
-    "status",
-    "connection_status",
-    "health_status",
-    "credential_status",
-    "webhook_health",
-)
-KNOWN_FIELDS = frozenset(
-    {
-        *STRING_FIELDS,
-        *URL_FIELDS,
-        "issues",
-        "integration_id",
-        "webhook_health",
-        "last_seen_at",
+class FieldKind(Enum):
+    """How the parser reads a field (and so what a rule finds in :class:`Status`)."""
+
+    STRING = "a string"
+    #: A version: a string, or a JSON number read from its JSON text (``6.10`` is not 6.1).
+    VERSION = "a version string"
+    URL = "an absolute URL"
+    UUID = "a UUID"
+    STRINGS = "an array of strings"
+    DATETIME = "a date-time"
+    BOOLEAN = "true or false"
+    OBJECT = "an object"
+    #: Not in the documented schema: not parsed, kept as sent in ``Status.extras``.
+    EXTRA = "any JSON value"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of Meum's status: how it is read, and what the rest of the tool must know of
+    it (redaction, recognising a status file, the configuration's ``[values]``, messages)."""
+
+    name: str
+    kind: FieldKind
+    #: Its values are left open by the documentation: compared case-insensitively, and the
+    #: configuration may teach new ones (``[values.NAME]``).
+    enum: bool = False
+    #: It identifies the store or its credentials: masked under ``--redact``.
+    identifier: bool = False
+    #: Only Meum's status has a key of this name: one of them makes a file a Meum status
+    #: (``status`` and ``issues`` are in every other JSON, an API error answer included).
+    specific: bool = True
+    #: An extra field whose value names no store and helps diagnose it: kept under ``--redact``.
+    harmless: bool = False
+    #: How a sentence names it ("the webhook delivery health").
+    label: str = ""
+    #: The fields of an object.
+    parts: tuple[FieldSpec, ...] = ()
+
+
+_S, _V, _E = FieldKind.STRING, FieldKind.VERSION, FieldKind.EXTRA
+#: The status's fields, written once: every other list of them is derived from this table.
+#: The documented fields come first, in the order they are read (the order of parse problems,
+#: and so of MD901's findings); then the extras meum-doctor knows by name.
+STATUS_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("status", _S, enum=True, specific=False, label="overall integration status"),
+    FieldSpec("connection_status", _S, enum=True, label="connection status"),
+    FieldSpec("health_status", _S, enum=True, label="integration's health"),
+    FieldSpec("plugin_version", _V, label="Meum plugin version"),
+    FieldSpec("wordpress_version", _V, label="WordPress version"),
+    FieldSpec("woocommerce_version", _V, label="WooCommerce version"),
+    FieldSpec("credential_status", _S, enum=True, label="plugin's API credential status"),
+    FieldSpec("credential_prefix", _S, identifier=True, label="API credential prefix"),
+    FieldSpec("webhook_health", _S, enum=True, label="webhook delivery health"),
+    FieldSpec("site_url", FieldKind.URL, label="site URL"),
+    FieldSpec("webhook_url", FieldKind.URL, label="webhook URL"),
+    FieldSpec("integration_id", FieldKind.UUID, identifier=True, label="integration ID"),
+    FieldSpec("issues", FieldKind.STRINGS, specific=False, label="issues Meum reports"),
+    FieldSpec("last_seen_at", FieldKind.DATETIME, label="time of the plugin's last check-in"),
+    FieldSpec(
         "pending_connection_key",
-        "connected",
+        FieldKind.OBJECT,
+        label="connect key pending for onboarding",
+        parts=(
+            FieldSpec("key_prefix", _S, identifier=True, label="connect key prefix"),
+            FieldSpec("expires_at", FieldKind.DATETIME, label="connect key expiry"),
+        ),
+    ),
+    FieldSpec("connected", FieldKind.BOOLEAN, label="connected flag"),
+    # Extras meum-doctor knows by name: not in the documented schema, kept in extras as sent.
+    FieldSpec("integration_public_id", _E, identifier=True),
+    FieldSpec("payout_configured", _E, harmless=True),
+    FieldSpec("payout_ready", _E, harmless=True, specific=False),
+    FieldSpec("payout_status", _E, harmless=True, specific=False),
+    FieldSpec("payouts_enabled", _E, harmless=True, specific=False),
+    FieldSpec("livemode", _E, harmless=True, specific=False),
+    FieldSpec("live_mode", _E, harmless=True, specific=False),
+    FieldSpec("test_mode", _E, harmless=True, specific=False),
+    FieldSpec("mode", _E, harmless=True, specific=False),
+    FieldSpec("environment", _E, harmless=True, specific=False),
+    FieldSpec("currency", _E, harmless=True, specific=False),
+    FieldSpec("php_version", _E, harmless=True, specific=False),
+    FieldSpec("plugin_mode", _E, harmless=True, specific=False),
+)
+#: Each field by name.
+FIELDS_BY_NAME: Mapping[str, FieldSpec] = MappingProxyType({f.name: f for f in STATUS_FIELDS})
+
+# Derived lists, each for one use. ---------------------------------------------------------
+
+#: The documented fields: parsed into :class:`Status`; the others go to ``Status.extras``.
+KNOWN_FIELDS = frozenset(f.name for f in STATUS_FIELDS if f.kind is not FieldKind.EXTRA)
+#: The fields read as strings (versions included: a rule finds text in each).
+STRING_FIELDS = tuple(
+    f.name for f in STATUS_FIELDS if f.kind in (FieldKind.STRING, FieldKind.VERSION)
+)
+#: String fields that may also be sent as JSON numbers, read from their text: the versions.
+VERSION_FIELDS = tuple(f.name for f in STATUS_FIELDS if f.kind is FieldKind.VERSION)
+URL_FIELDS = tuple(f.name for f in STATUS_FIELDS if f.kind is FieldKind.URL)
+#: The fields whose values the documentation leaves open; rules compare them case-insensitively.
+ENUM_FIELDS = tuple(f.name for f in STATUS_FIELDS if f.enum)
+#: Keys only Meum's status has (``sources/meum_status.py`` refuses other JSON without one).
+SPECIFIC_FIELDS = frozenset(f.name for f in STATUS_FIELDS if f.specific)
+#: Object field -> its parts that are masked under ``--redact``.
+NESTED_ID_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        f.name: tuple(part.name for part in f.parts if part.identifier)
+        for f in STATUS_FIELDS
+        if any(part.identifier for part in f.parts)
     }
+)
+#: Extra fields whose values name no store: kept under ``--redact``.
+HARMLESS_EXTRA_FIELDS = frozenset(f.name for f in STATUS_FIELDS if f.harmless)
+#: Every date-time, as a path (``pending_connection_key.expires_at``), in table order.
+TIME_FIELDS = tuple(
+    path
+    for f in STATUS_FIELDS
+    for path, kind in ((f.name, f.kind), *((f"{f.name}.{p.name}", p.kind) for p in f.parts))
+    if kind is FieldKind.DATETIME
 )
 
 
@@ -250,18 +340,10 @@ def parse(body: bytes) -> Status:
 def from_mapping(data: Mapping[str, Any]) -> Status:
     """Build a Status from an already decoded JSON object."""
     reader = _Reader(data)
+    # In table order: the order parse problems are found and reported in.
     values: dict[str, Any] = {
-        name: reader.version(name) if name in VERSION_FIELDS else reader.string(name)
-        for name in STRING_FIELDS
+        spec.name: reader.read(spec) for spec in STATUS_FIELDS if spec.kind is not FieldKind.EXTRA
     }
-    values["webhook_health"] = reader.string("webhook_health")
-    for name in URL_FIELDS:
-        values[name] = reader.url(name)
-    values["integration_id"] = reader.uuid("integration_id")
-    values["issues"] = reader.issues()
-    values["last_seen_at"] = reader.datetime("last_seen_at", data.get("last_seen_at"))
-    values["pending_connection_key"] = reader.pending_key()
-    values["connected"] = reader.boolean("connected")
     extras = {key: value for key, value in data.items() if key not in KNOWN_FIELDS}
     return Status(
         **values,
@@ -402,6 +484,27 @@ class _Reader:
     def _wrong_type(self, name: str, value: object, expected: str) -> None:
         self._problem(name, value, f"expected {expected}, got {_json_type(value)}")
 
+    def read(self, spec: FieldSpec) -> Any:
+        """The value of a documented field, read as its kind says."""
+        name = spec.name
+        if spec.kind is FieldKind.STRING:
+            return self.string(name)
+        if spec.kind is FieldKind.VERSION:
+            return self.version(name)
+        if spec.kind is FieldKind.URL:
+            return self.url(name)
+        if spec.kind is FieldKind.UUID:
+            return self.uuid(name)
+        if spec.kind is FieldKind.STRINGS:
+            return self.strings(name)
+        if spec.kind is FieldKind.DATETIME:
+            return self.datetime(name, self.data.get(name))
+        if spec.kind is FieldKind.BOOLEAN:
+            return self.boolean(name)
+        if spec.kind is FieldKind.OBJECT and name == "pending_connection_key":
+            return self.pending_key()
+        raise AssertionError(f"no reader for status field {name} ({spec.kind.name})")
+
     def string(self, name: str) -> str | None:
         value = self.data.get(name)
         if value is None or isinstance(value, str):
@@ -483,19 +586,19 @@ class _Reader:
         self._wrong_type(name, value, "true or false")
         return None
 
-    def issues(self) -> tuple[str, ...]:
-        value = self.data.get("issues")
+    def strings(self, name: str) -> tuple[str, ...]:
+        value = self.data.get(name)
         if value is None:
             return ()
         if not isinstance(value, list):
-            self._wrong_type("issues", value, "an array of strings")
+            self._wrong_type(name, value, "an array of strings")
             return ()
         items = []
         for index, item in enumerate(value):
             if isinstance(item, str):
                 items.append(item)
             else:
-                self._wrong_type(f"issues[{index}]", item, "a string")
+                self._wrong_type(f"{name}[{index}]", item, "a string")
         return tuple(items)
 
     def pending_key(self) -> PendingKey | None:

@@ -91,10 +91,12 @@ GUIDE = (
         ),
         "A rule plugin or a --rules-dir file is broken (it does not import, has a syntax "
         "error or raised while loading), a --rules-dir names no folder, two rules claim one "
-        "ID, or a rule is invalid (its ID, name, category, severity or docstring) or is not "
-        "a rule at all.",
+        "ID, or a rule is invalid (its ID: 2-5 capitals and three digits, MD and MC prefixes "
+        "reserved for meum-doctor except MD7xx/MD8xx; its name, category, severity or "
+        "docstring) or is not a rule at all.",
         "Upgrade or uninstall the named plugin package, or fix the file or rule named; give "
-        "your own rule another ID (MD7xx or MD8xx); make rules with @meum_doctor.plugin.rule.",
+        "your own rule another ID (your own prefix, like ACME101, or MD7xx/MD8xx); make rules "
+        "with @meum_doctor.plugin.rule.",
     ),
     Entry(
         "write-failed",

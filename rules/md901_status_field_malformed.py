@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meum_doctor.plugin import Category, Context, Finding, Severity, Status, connection_of, rule
+from meum_doctor.plugin import (
+    STATUS_FIELDS,
+    Category,
+    Context,
+    Finding,
+    Severity,
+    Status,
+    connection_of,
+    rule,
+)
 
 SEND_TO_SUPPORT = (
     "Send this report (with --format json or html) to Meum support: the API sent "
@@ -81,8 +90,12 @@ def status_field_malformed(status: Status, ctx: Context) -> Iterator[Finding]:
             evidence={field.name: field.value},
             remediation=(SEND_TO_SUPPORT,),
         )
-    for name, label in BLANK_CHECKED.items():
-        value = status.raw.get(name)
+    read_above = {field.name for field in connection.fields}
+    for spec in STATUS_FIELDS:
+        # The enumerated fields besides the connection fields (reported above).
+        if not spec.enum or spec.name in read_above:
+            continue
+        name, label, value = spec.name, spec.label, status.raw.get(spec.name)
         if isinstance(value, str) and not value.strip():
             # A blank string is neither a value nor an absence: the rule for the field
             # (MD102, MD401, MD501) leaves it here rather than guess which it is.
@@ -96,10 +109,3 @@ def status_field_malformed(status: Status, ctx: Context) -> Iterator[Finding]:
                 remediation=(SEND_TO_SUPPORT,),
             )
 
-
-#: Enumerated fields besides the connection fields whose blank value is reported here.
-BLANK_CHECKED = {
-    "health_status": "integration's health",
-    "credential_status": "plugin's API credential status",
-    "webhook_health": "webhook delivery health",
-}

@@ -111,7 +111,7 @@ def test_rules_dir_rule_fires_in_check(run: Any, tmp_path: Path) -> None:
     ("folder", "message"),
     [
         ("broken", "syntax_error.py failed to load: SyntaxError"),
-        ("duplicate", "duplicate rule ID MD101: my-not-connected"),
+        ("duplicate", "duplicate rule ID ACME101: second-check"),
         ("invalid", "has an invalid ID"),
         ("missing-folder", "does not exist"),
     ],
@@ -128,7 +128,7 @@ def test_a_rule_that_raises_is_contained(run: Any) -> None:
                   "--rules-dir", str(DIRS / "raising")])
     report = json.loads(result.out)
     assert report["rule_errors"] == [
-        {"rule": "MD998", "name": "buggy", "error": "ZeroDivisionError: the rule's own bug"}
+        {"rule": "MD798", "name": "buggy", "error": "ZeroDivisionError: the rule's own bug"}
     ]
     assert "MD201" in [f["rule"] for f in report["findings"]]  # the others still ran
     assert "Traceback" not in result.err
@@ -138,7 +138,7 @@ def test_a_rule_that_raises_is_contained(run: Any) -> None:
 def test_a_rule_that_raises_shows_its_traceback_with_debug(run: Any) -> None:
     result = run(["check", "--demo", "healthy", "--debug", "--rules-dir", str(DIRS / "raising")])
     assert "Traceback" in result.err and "ZeroDivisionError" in result.err
-    assert "Rule MD998 (buggy) failed to run" in result.out
+    assert "Rule MD798 (buggy) failed to run" in result.out
 
 
 @pytest.mark.parametrize(
@@ -166,3 +166,134 @@ def test_unknown_selectors_are_usage_errors(selector: str) -> None:
 def test_rule_load_error_is_a_typed_error() -> None:
     with pytest.raises(RuleLoadError):
         discover([str(DIRS / "broken")])
+
+
+# Open namespaces: a plugin's own prefix, MD and MC reserved ---------------------------------
+
+ACME_RULE = '''
+    from meum_doctor.plugin import Category, Finding, Severity, rule
+
+    @rule(id="{id}", name="acme-check", category=Category.WEBHOOKS, severity=Severity.HIGH,
+          options={{"limit": 3}})
+    def acme(status, ctx):
+        """Acme's own check, under Acme's own prefix."""
+        yield Finding(title="Acme says hello", detail=f"limit {{ctx.options['limit']}}")
+'''
+
+
+def acme_dir(tmp_path: Path, rule_id: str = "ACME101") -> Path:
+    folder = tmp_path / "acme"
+    folder.mkdir()
+    (folder / "acme.py").write_text(textwrap.dedent(ACME_RULE.format(id=rule_id)))
+    return folder
+
+
+def findings_of(result: Any) -> list[str]:
+    return [f["rule"] for f in json.loads(result.out)["findings"]]
+
+
+def test_a_plugin_prefix_loads_runs_and_is_listed(run: Any, tmp_path: Path) -> None:
+    folder = acme_dir(tmp_path)
+    rules = discover([str(folder)], plugins=False)
+    assert rules[-1].id == "ACME101" and rules[-1].origin.startswith("rules-dir ")
+    result = run(["check", "--input", str(EXAMPLES / "healthy.json"), "--now", NOW, "-f", "json",
+                  "--rules-dir", str(folder)])
+    assert findings_of(result) == ["ACME101"]
+    assert result.code == 1  # high, at the default threshold
+    listing = run(["rules", "--rules-dir", str(folder)])
+    assert any(line.startswith("ACME101") for line in listing.out.splitlines())
+    explained = run(["explain", "acme101", "--rules-dir", str(folder)])
+    assert explained.code == 0 and "Acme's own check" in explained.out
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--select", "ACME"], ["ACME101"]),
+        (["--select", "acme1"], ["ACME101"]),
+        (["--select", "ACME101"], ["ACME101"]),
+        (["--select", "MD", "--select", "ACME"], ["ACME101"]),  # healthy: no MD finding
+        (["--ignore", "ACME101"], []),
+        (["--ignore", "ACME"], []),
+        (["--select", "ACME", "--ignore", "ACME1"], None),  # nothing left: an error
+        (["--ignore", "MD"], ["ACME101"]),  # MD names the built-ins only
+    ],
+)
+def test_a_plugin_prefix_is_selectable(run: Any, tmp_path: Path, options: list[str],
+                                       expected: list[str] | None) -> None:
+    result = run(["check", "--input", str(EXAMPLES / "healthy.json"), "--now", NOW, "-f", "json",
+                  "--rules-dir", str(acme_dir(tmp_path)), *options])
+    if expected is None:
+        assert result.code == 2 and "no rule left to run" in result.err
+    else:
+        assert findings_of(result) == expected
+
+
+@pytest.mark.parametrize("selector", ["AC", "ACME2", "ACMEX"])
+def test_a_prefix_is_cut_only_after_its_letters(run: Any, tmp_path: Path, selector: str) -> None:
+    # "AC" is not ACME's prefix: the letters of a selector are a whole prefix, as in ruff.
+    result = run(["check", "--demo", "healthy", "--rules-dir", str(acme_dir(tmp_path)),
+                  "--select", selector])
+    assert result.code == 2
+    assert_one_line_error(result)
+    assert f"--select {selector} matches no rule" in result.err
+
+
+def test_a_plugin_prefix_in_the_configuration(run: Any, tmp_path: Path) -> None:
+    config = tmp_path / "meum-doctor.toml"
+    config.write_text('select = ["acme1"]\n[rules.ACME101]\nseverity = "low"\nlimit = 7\n')
+    result = run(["check", "--input", str(EXAMPLES / "healthy.json"), "--now", NOW, "-f", "json",
+                  "--config", str(config), "--rules-dir", str(acme_dir(tmp_path))])
+    report = json.loads(result.out)
+    assert [(f["rule"], f["severity"], f["detail"]) for f in report["findings"]] == [
+        ("ACME101", "low", "limit 7")
+    ]
+    assert result.code == 0
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "message"),
+    [
+        ("MDX101", "has a reserved ID: prefixes beginning with MD or MC belong to meum-doctor"),
+        ("MCFOO101", "has a reserved ID: prefixes beginning with MD or MC belong to meum-doctor"),
+        ("MC101", "has a reserved ID: prefixes beginning with MD or MC belong to meum-doctor"),
+        ("MD301", "has a reserved ID"),  # the built-ins' own range, even when unused
+        ("MD999", "has a reserved ID"),
+        ("md101", "has an invalid ID: IDs are 2 to 5 capital letters followed by three digits, "
+                  "like ACME101 (capitals only)"),
+        ("acme101", "has an invalid ID: IDs are 2 to 5 capital letters"),
+        ("A101", "has an invalid ID: IDs are 2 to 5 capital letters followed by three digits"),
+        ("ABCDEF101", "has an invalid ID: IDs are 2 to 5 capital letters"),
+        ("ACME1011", "has an invalid ID: IDs are 2 to 5 capital letters"),
+        ("ACME01", "has an invalid ID"),
+    ],
+)
+def test_refused_ids_exit_2_saying_why(run: Any, tmp_path: Path, rule_id: str,
+                                       message: str) -> None:
+    result = run(["check", "--demo", "healthy", "--rules-dir", str(acme_dir(tmp_path, rule_id))])
+    assert result.code == 2
+    assert_one_line_error(result)
+    assert f"rule '{rule_id}' {message}" in result.err
+
+
+@pytest.mark.parametrize("rule_id", ["MD701", "MD801", "MD899"])
+def test_users_may_still_take_md7xx_and_md8xx(tmp_path: Path, rule_id: str) -> None:
+    assert discover([str(acme_dir(tmp_path, rule_id))], plugins=False)[-1].id == rule_id
+
+
+def test_an_entry_point_plugin_is_held_to_the_same_ids(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(make_plugin(tmp_path, PLUGIN.replace("MD701", "MC701"))))
+    try:
+        with pytest.raises(RuleLoadError, match="plugin acme-meum-rules: rule 'MC701' has a reserved"):
+            discover()
+    finally:
+        sys.modules.pop("acme_rules", None)
+
+
+def test_builtin_ids_are_unchanged() -> None:
+    assert [r.id for r in RULES] == [
+        "MD101", "MD102", "MD103", "MD104", "MD105", "MD106", "MD112", "MD201", "MD202", "MD203",
+        "MD204", "MD205", "MD211", "MD212", "MD213", "MD301", "MD302", "MD401", "MD501", "MD502",
+        "MD503", "MD504", "MD505", "MD601", "MD602", "MD901", "MD902",
+    ]

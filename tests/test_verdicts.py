@@ -65,15 +65,15 @@ def test_a_failed_rule_makes_the_run_incomplete_never_healthy(run: Any) -> None:
     assert text.code == 5
     assert text.out.startswith("INCOMPLETE: ")
     assert "HEALTHY" not in text.out and "No problems found." not in text.out
-    assert "Rule MD998 (buggy) failed to run" in text.out
-    assert "Rules: 27 of 28 rules ran (1 failed: MD998)" in text.out
+    assert "Rule MD798 (buggy) failed to run" in text.out
+    assert "Rules: 27 of 28 rules ran (1 failed: MD798)" in text.out
 
     report = json.loads(check(run, "--rules-dir", raising, "-f", "json").out)
     assert report["verdict"] == "incomplete"
-    assert report["rule_errors"][0]["rule"] == "MD998"
+    assert report["rule_errors"][0]["rule"] == "MD798"
     assert report["rule_coverage"] == {
         "evaluated": 27, "selected": 28, "available": 28, "not_selected": [],
-        "failed": ["MD998"], "complete": False,
+        "failed": ["MD798"], "complete": False,
     }
     markdown = check(run, "--rules-dir", raising, "-f", "markdown")
     assert markdown.code == 5 and "**Verdict: INCOMPLETE**" in markdown.out
@@ -87,7 +87,7 @@ def test_found_problems_win_over_an_incomplete_run(run: Any) -> None:
     assert result.code == 1
     report = json.loads(result.out)
     assert report["verdict"] == "attention"  # incomplete replaces only healthy
-    assert report["rule_coverage"]["failed"] == ["MD998"]
+    assert report["rule_coverage"]["failed"] == ["MD798"]
 
 
 def test_without_fail_on_an_incomplete_run_still_exits_5(run: Any) -> None:
@@ -130,10 +130,10 @@ def test_batch_counts_and_shows_an_incomplete_store(run: Any) -> None:
     summary = json.loads(result.out)
     assert summary["totals"]["incomplete"] == 1 and summary["totals"]["healthy"] == 0
     assert summary["stores"][0]["verdict"] == "incomplete"
-    assert summary["stores"][0]["failed_rules"] == ["MD998"]
+    assert summary["stores"][0]["failed_rules"] == ["MD798"]
     text = run(["batch", HEALTHY, "--now", NOW, "--rules-dir", raising])
     assert text.code == 5
-    assert "INCOMPLETE" in text.out and "failed to run: MD998" in text.out
+    assert "INCOMPLETE" in text.out and "failed to run: MD798" in text.out
     markdown = run(["batch", HEALTHY, "--now", NOW, "-f", "markdown", "--rules-dir", raising])
     assert "| Incomplete |" in markdown.out
 

@@ -19,6 +19,7 @@ from meum_doctor.batch import BatchSummary, StoreResult
 from meum_doctor.render.common import config_text, timestamp
 from meum_doctor.render.json import config_dict
 from meum_doctor.text import clean_line
+from meum_doctor.verdict import Verdict
 
 BATCH_SCHEMA_VERSION = 2
 
@@ -185,10 +186,15 @@ def _text(summary: BatchSummary, *, color: bool) -> Iterator[str]:
     def paint(code: str, text: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
-    styles = {"critical": "1;31", "attention": "1;33", "incomplete": "1;35", "healthy": "1;32"}
+    styles = {
+        Verdict.CRITICAL: "1;31",
+        Verdict.ATTENTION: "1;33",
+        Verdict.INCOMPLETE: "1;35",
+        Verdict.HEALTHY: "1;32",
+    }
     # "incomplete" is rare (a rule failed): named only when some store has it.
     verdicts = ", ".join(
-        f"{n} {v}" for v, n in summary.verdicts.items() if n or v != "incomplete"
+        f"{n} {v.label}" for v, n in summary.verdicts.items() if n or v is not Verdict.INCOMPLETE
     )
     if summary.partial:
         yield (
@@ -209,14 +215,15 @@ def _text(summary: BatchSummary, *, color: bool) -> Iterator[str]:
     label_width = min(MAX_COLUMN, max(map(display_width, labels), default=5))
     host_width = min(MAX_COLUMN, max(map(display_width, hosts), default=1))
     for store, label, host in zip(summary.stores, labels, hosts, strict=True):
-        verdict = store.verdict or "?"
+        verdict = store.verdict.label if store.verdict is not None else "?"
+        style = styles[store.verdict] if store.verdict is not None else "0"
         counts = ", ".join(f"{n} {name}" for name, n in store.counts.items() if n)
         top = f"  {store.top.rule} {clean_line(store.top.title)}" if store.top else ""
         if store.failed_rules:
             top += f"  (failed to run: {', '.join(store.failed_rules)})"
         report = f"  (report: {clean_line(store.report_file)})" if store.report_file else ""
         yield (
-            f"{paint(styles.get(verdict, '0'), f'{verdict.upper():<10}')} "
+            f"{paint(style, f'{verdict.upper():<10}')} "
             f"{fit(label, label_width)}  {fit(host, host_width)}  "
             f"{counts or 'no findings'}{top}{report}\n"
         )

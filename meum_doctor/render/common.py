@@ -10,6 +10,7 @@ from meum_doctor.hosts import host_of
 from meum_doctor.report import ConfigUsed, Report, SourceInfo
 from meum_doctor.rule import http_url
 from meum_doctor.text import visible
+from meum_doctor.timefmt import iso_z
 
 SEVERITY_MARKERS = {
     "critical": "[x]",
@@ -33,8 +34,8 @@ def value_text(value: Any) -> str:
 
 
 def timestamp(value: datetime) -> str:
-    """ISO 8601 UTC with Z, as every format shows time."""
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """ISO 8601 UTC with Z, as every format shows time (:func:`meum_doctor.timefmt.iso_z`)."""
+    return iso_z(value)
 
 
 def link_url(url: str) -> str | None:

@@ -37,9 +37,9 @@ def render_text(report: Report, *, color: bool = False) -> str:
         return f"{COLORS[style]}{text}{RESET}" if color else text
 
     counts = ", ".join(f"{n} {name}" for name, n in report.counts.items())
-    style = "critical" if report.verdict == "critical" else report.verdict
+    verdict = report.verdict
     lines = [
-        f"{paint(style, report.verdict.upper())}: {report.verdict_text} ({counts})",
+        f"{paint(verdict.label, verdict.label.upper())}: {verdict.text} ({counts})",
         f"Store: {clean_line(report.site_url or 'unknown site')}",
     ]
     if report.source_type is not None and report.source_location is not None:

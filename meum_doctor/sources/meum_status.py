@@ -15,7 +15,7 @@ from meum_doctor.documents import MEUM_STATUS, Document
 from meum_doctor.errors import NotAStatus
 from meum_doctor.sources import FetchOptions, Parsed, Source, SourceKind, register
 from meum_doctor.sources.files import read_file
-from meum_doctor.status import KNOWN_FIELDS, Status, parse
+from meum_doctor.status import SPECIFIC_FIELDS, Status, parse
 
 
 def parse_document(document: Document) -> Parsed:
@@ -92,13 +92,10 @@ def shared_client(
     return make_client(base_url, timeout, connections=connections)
 
 
-#: Fields of a status that only this API sends. ``status``, ``issues``, ``error`` or ``message``
-#: are in every other JSON (an API error answer, a Jira export): one of them alone does not make
-#: a file a Meum status, and judging such a file reported a "disconnected store" that never was.
-SPECIFIC_FIELDS = (KNOWN_FIELDS - {"status", "issues"}) | {
-    "integration_public_id",
-    "payout_configured",
-}
+# SPECIFIC_FIELDS (status.py): the fields of a status that only this API sends. ``status``,
+# ``issues``, ``error`` or ``message`` are in every other JSON (an API error answer, a Jira
+# export): one of them alone does not make a file a Meum status, and judging such a file
+# reported a "disconnected store" that never was.
 #: The keys an API's error answer is made of ({"status": "error", "message": "Unauthorized"}).
 ERROR_FIELDS = frozenset({"error", "errors", "message", "detail", "code"})
 

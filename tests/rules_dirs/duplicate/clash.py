@@ -1,9 +1,15 @@
-"""A rule that reuses a built-in ID."""
+"""Two rules of one rules file that claim the same ID."""
 
 from meum_doctor.plugin import Category, Severity, rule
 
 
-@rule(id="MD101", name="my-not-connected", category=Category.CONNECTION, severity=Severity.LOW)
-def clash(status, ctx):
-    """Clashes with the built-in MD101."""
+@rule(id="ACME101", name="first-check", category=Category.CONNECTION, severity=Severity.LOW)
+def first(status, ctx):
+    """The first rule called ACME101."""
+    return []
+
+
+@rule(id="ACME101", name="second-check", category=Category.CONNECTION, severity=Severity.LOW)
+def second(status, ctx):
+    """The second rule called ACME101."""
     return []
