@@ -32,7 +32,7 @@ MAX_BODY = 1024 * 1024
 HEADER_RE = re.compile(r"^#{3}\s*(.*?)\s*#{3}\s*$")
 # Only headers at the start of a line (after quote marks or an HTML tag) count, so that a
 # "###" inside a value is never mistaken for one.
-_HEADER_ANYWHERE_RE = re.compile(r"(?:^|\n|<br\s*/?>|>)[ \t>]*#{3} ?[^#\n<]{1,80}? ?#{3}", re.I)
+_HEADER_ANYWHERE_RE = re.compile(r"(?:^|[\r\n]|<br\s*/?>|>)[ \t>]*#{3} ?[^#\n<]{1,80}? ?#{3}", re.I)
 # A tag that ends a line; a newline right after it is the same line end, not a blank line.
 _BR_RE = re.compile(r"(?:<br\s*/?>|</p\s*>|</div\s*>|</li\s*>|</tr\s*>)[ \t]*\n?", re.I)
 _TAG_RE = re.compile(r"</?[A-Za-z][^<>]{0,500}>")
@@ -158,6 +158,7 @@ def unwrap(text: str) -> tuple[list[str], list[str]]:
         lines = [_QUOTE_RE.sub("", line, count=1) for line in lines]
         wrappers.append("quote")
     kept: list[str] = []
+    fences: list[int] = []  # where in ``kept`` a fence line was removed
     for line in lines:
         stripped = line.strip()
         if _DETAILS_RE.match(stripped):
@@ -175,8 +176,13 @@ def unwrap(text: str) -> tuple[list[str], list[str]]:
                 else "fence"
             if name not in wrappers:
                 wrappers.append(name)
+            fences.append(len(kept))
             continue
         kept.append(line)
+    if len(fences) >= 2:
+        # Fenced: what lies outside the fences is the merchant's own words ("Here it is:",
+        # "Thanks!"), not the report.
+        kept = kept[fences[0]:fences[-1]]
     # The opening backtick may sit on the first line itself (`### WordPress Environment ###).
     for index in (0, -1):
         nonblank = [i for i, line in enumerate(kept) if line.strip()]

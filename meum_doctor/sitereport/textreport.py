@@ -136,8 +136,9 @@ _COUNT_TITLE_RE = re.compile(r"^(?P<title>.*?)\s*\((?P<count>\d*)\)$")
 _VERSION_TOKEN_RE = re.compile(r"\d+(?:[.\-+][0-9A-Za-z~:]+)*")
 _PAGE_OK_RE = re.compile(r"#(?P<id>\d{1,18})\s+-\s+(?P<path>\S.*?)\s*$")
 _COUNT_RE = re.compile(r"^[\d.,'\s\u00a0\u202f]{1,30}$")
+# Digits with the locale's group separators (a space only between digits), then a unit.
 _SIZE_RE = re.compile(
-    r"(?P<number>\d[\d.,'\s\u00a0\u202f]{0,20}?)\s*(?P<unit>[A-Za-zА-Яа-яÀ-ÿ]{0,3})\b")
+    r"(?P<number>\d(?:[\d.,'\u00a0\u202f]|\s(?=\d)){0,24})\s*(?P<unit>[^\W\d_]{0,3})\b")
 _UNITS = {"": 1, "b": 1, "o": 1, "б": 1, "k": 1024, "к": 1024, "m": 1024**2, "м": 1024**2,
           "g": 1024**3, "г": 1024**3, "t": 1024**4, "т": 1024**4}
 _REDACTED = "[redacted]"
@@ -281,21 +282,15 @@ def _strong(kind: str | None, label: str, value: str) -> bool:
 def _rows(section: _Section) -> list[_Row]:
     kind = section.kind
     groups: list[list[str]] = [[]]
-    blanks = 0
     for line in section.lines:
         # Only a truly empty line ends a group; a line of tabs is the page's own whitespace.
         if not line.strip() and "\t" not in line:
-            blanks += 1
             if groups[-1]:
                 groups.append([])
         elif line.strip():
-            blanks = 0
             groups[-1].append(line.rstrip())
     if not groups[-1]:
         groups.pop()
-    # Two empty lines before the next header: the section ended with a split value's own
-    # empty line, so its last group is pieces too.
-    ends_split = blanks >= 2
     rows: list[_Row] = []
     for number, group in enumerate(groups):
         split = [_split_label(line, kind) for line in group]
@@ -303,7 +298,7 @@ def _rows(section: _Section) -> list[_Row]:
         roles: list[bool | None] = [
             None if found is None else _strong(kind, *found) for found in split
         ]
-        more_follows = number < len(groups) - 1 or ends_split
+        more_follows = number < len(groups) - 1
         if kind == "action_scheduler":
             # Its hidden ", Oldest: …, Newest: …" pieces: only counts and known labels are rows.
             roles = [None if role is False else role for role in roles]
@@ -603,8 +598,9 @@ class _Builder:
         return tuple(found)
 
     def generated_at(self) -> datetime | None:
-        value = self.text("report_info", "Generated at")
-        if value is None:
+        row = self.row("report_info", "Generated at")
+        value = row.pieces[0].strip() if row and row.pieces else None
+        if not value:
             return None
         try:
             # PHP's "Y-m-d H:i:s P": a space before the offset that ISO 8601 has not.
