@@ -126,5 +126,5 @@ def looks_like_site_report(body: bytes) -> bool:
     """
     try:
         return forms.looks_like(body)
-    except Exception:  # noqa: BLE001 - a guess must never be the thing that fails
+    except Exception:  # a guess must never be the thing that fails
         return False

@@ -170,6 +170,9 @@ class _Section:
 def parse_text(lines: list[str], wrappers: list[str]) -> tuple[SiteReport, Problems]:
     """Build the model from the lines of a plain text report."""
     problems = Problems()
+    if "cut" in wrappers:
+        problems.add("(report)", f"{len(lines):,} lines", "the report is longer than that; "
+                     "the rest was not read")
     sections = _split_sections(lines)
     _assign_kinds(sections)
     for section in sections:
@@ -309,7 +312,7 @@ def _rows(section: _Section) -> list[_Row]:
             for i in range(last + 1, len(group)):
                 roles[i] = None
         for i, (line, found) in enumerate(zip(group, split, strict=True)):
-            if i > 0 and roles[i] is None or found is None:
+            if (i > 0 and roles[i] is None) or found is None:
                 if not rows:
                     rows.append(_Row("", [line.strip()]))
                     continue
@@ -531,7 +534,7 @@ class _Builder:
                 file, _, rest = piece.partition(" ")
                 overrides.append(file)
                 if rest:
-                    tokens = [t for t in re.findall(r"(?<!\S)(\d[^\s,]*|[-–])(?=[\s.,]|$)", rest)]
+                    tokens = re.findall(r"(?<!\S)(\d[^\s,]*|[-–])(?=[\s.,]|$)", rest)
                     mine = tokens[0] if tokens else None
                     core = tokens[-1] if len(tokens) > 1 else None
                     outdated.append(OutdatedTemplate(
