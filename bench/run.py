@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import contextlib
 import json
 import os
 import shutil
@@ -195,6 +196,75 @@ def bench_engine(rows: list[Row], seconds: float) -> None:
     )
 
 
+def realistic_site_report() -> bytes:
+    """The degraded example grown to a large real report (~200 KB): 300 plugins, 3,000
+    tables, as a big store's report is."""
+    from meum_doctor.data import package_bytes
+
+    text = package_bytes("meum_doctor.examples", "site-reports/degraded-site.txt").decode()
+    plugins = "".join(
+        f"Plugin {n}: by Author {n}, LLC – 1.{n}.0 (update to version 2.{n}.0 is available)\n"
+        for n in range(300)
+    )
+    tables = "".join(
+        f"wp_table_{n}: Data: 0.{n % 97:02d}MB + Index: 0.02MB + Engine InnoDB\n"
+        for n in range(3000)
+    )
+    text = text.replace("### Active Plugins (5) ###\n\n", "### Active Plugins (305) ###\n\n"
+                        + plugins)
+    text = text.replace("### Post Type Counts ###", tables + "\n### Post Type Counts ###")
+    return text.encode()
+
+
+def hostile_site_reports() -> list[bytes]:
+    """1 MiB bodies shaped to be slow: one long line, endless ", " pieces, countless rows,
+    headers, quote marks, HTML breaks, and JSON."""
+    size = 1024 * 1024 - 64
+    heads = b"### A ###\n### B ###\n"
+    return [
+        heads + b"x" * size,
+        heads + b"Label: " + b"a, " * (size // 3),
+        heads + b"a: b\n" * (size // 5),
+        b"### Active Plugins (1) ###\n\nN: by " + "x – ".encode() * (size // 6),
+        heads + b"> " * (size // 2),
+        b"### A ###<br>### B ###<br>" + b"x<br>" * (size // 5),
+        realistic_site_report() * 5,
+        b'{"environment": {"version": "' + b"9" * size + b'"}}',
+        b'{"active_plugins": [' + b'{"name": "a", "version": "1"},' * (size // 31) + b"{}]}",
+    ]
+
+
+def bench_site_report(rows: list[Row]) -> None:
+    """The site-report parser in process: a realistic report, and the worst 1 MiB bodies."""
+    from meum_doctor.errors import BadResponse
+    from meum_doctor.sitereport import parse_site_report
+
+    body = realistic_site_report()
+    parse_site_report(body)  # warm-up: imports and compiled patterns
+    times = []
+    for _ in range(20):
+        started = time.perf_counter()
+        parse_site_report(body)
+        times.append(time.perf_counter() - started)
+    median = statistics.median(times)
+    rows.append(
+        Row(
+            f"site-report parse, realistic report ({len(body) // 1024} KB)",
+            f"{median * 1000:.1f} ms",
+            "< 50 ms",
+            median < 0.05,
+        )
+    )
+    worst = 0.0
+    for hostile in hostile_site_reports():
+        started = time.perf_counter()
+        with contextlib.suppress(BadResponse):  # a refused body is timed all the same
+            parse_site_report(hostile[: 1024 * 1024])
+        worst = max(worst, time.perf_counter() - started)
+    rows.append(Row("site-report parse, worst 1 MiB input", f"{worst * 1000:.0f} ms", "< 1 s",
+                    worst < 1.0))
+
+
 def bench_batch_files(rows: list[Row], small: int, large: int, work: Path) -> None:
     env = quiet_env()
     results = {}
@@ -295,6 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     steps: list[tuple[str, Callable[[Path], None]]] = [
         ("start-up", lambda work: bench_startup(rows, repeat, work)),
         ("rule engine", lambda work: bench_engine(rows, 0.5 if options.quick else 2.0)),
+        ("site-report parse", lambda work: bench_site_report(rows)),
         (
             "batch, files",
             lambda work: bench_batch_files(rows, 1000, 10000, work),
