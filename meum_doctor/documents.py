@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 #: The Meum status of one store (``GET /v1/integration/woocommerce/status``).
 MEUM_STATUS = "meum-status"
+#: The site's own WooCommerce System Status report (text as pasted, or the REST JSON).
+SITE_REPORT = "site-report"
+#: Current release data from WordPress.org (latest versions, the insecure list).
+RELEASE_DATA = "release-data"
 
 #: Where a document can come from; ``file``, ``stdin``, ``bundled`` and ``cache`` are read
 #: without the network, ``api`` and ``demo`` are fetched.

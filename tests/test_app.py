@@ -290,3 +290,18 @@ def test_a_saved_status_lists_when_and_where_it_was_fetched(tmp_path: Path) -> N
     assert report.sources == (
         SourceInfo(MEUM_STATUS, "file", str(path), WHEN, fetched.fingerprint, "req_42"),
     )
+
+
+def test_the_site_report_is_a_registered_kind_read_from_a_file() -> None:
+    from meum_doctor.documents import SITE_REPORT
+    from meum_doctor.evidence import gather
+    from meum_doctor.sitereport import SiteReport
+    from meum_doctor.sources import Source, registered
+
+    assert SITE_REPORT in registered()
+    example = Path(__file__).resolve().parent.parent / "examples" / "site-reports"
+    documents = app.acquire_local([Source(SITE_REPORT, "file", str(example / "degraded-site.txt"))])
+    evidence = gather(documents)
+    report = evidence.models[SITE_REPORT]
+    assert isinstance(report, SiteReport)
+    assert report.wp_cron is False
