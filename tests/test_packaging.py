@@ -35,3 +35,20 @@ def test_tests_run_against_the_installed_wheel() -> None:
     assert "site-packages" in package
     rules = resources.files("meum_doctor.rules")
     assert str(rules).startswith(package)
+
+
+def test_every_subpackage_is_listed_for_the_wheel() -> None:
+    """pyproject lists its packages one by one (rules/ and templates/ are mapped in from the
+    top level), so a new subpackage that is not listed is silently left out of the wheel:
+    an editable install works and the installed tool fails with ModuleNotFoundError."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {
+        "meum_doctor." + ".".join(init.parent.relative_to(root / "meum_doctor").parts)
+        for init in (root / "meum_doctor").rglob("__init__.py")
+        if init.parent != root / "meum_doctor"
+    }
+    assert found - listed == set()
