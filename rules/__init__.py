@@ -20,21 +20,29 @@ from .md202_woocommerce_outdated import woocommerce_outdated
 from .md203_wordpress_outdated import wordpress_outdated
 from .md204_version_unreadable import version_unreadable
 from .md205_woocommerce_needs_newer_wordpress import woocommerce_needs_newer_wordpress
+from .md210_templates_outdated import templates_outdated
 from .md211_prerelease_build import prerelease_build
 from .md212_version_newer_than_policy import version_newer_than_policy
 from .md213_wordpress_insecure import wordpress_insecure
 from .md301_plugin_not_checking_in import plugin_not_checking_in
 from .md302_last_seen_in_future import last_seen_in_future
+from .md303_wp_cron_disabled import wp_cron_disabled
+from .md304_outbound_requests_failing import outbound_requests_failing
+from .md305_scheduled_actions_stuck import scheduled_actions_stuck
+from .md306_memory_limit_low import memory_limit_low
 from .md401_credentials_invalid import credentials_invalid
 from .md501_webhooks_unhealthy import webhooks_unhealthy
 from .md502_webhook_url_missing import webhook_url_missing
 from .md503_webhook_url_not_https import webhook_url_not_https
 from .md504_webhook_host_mismatch import webhook_host_mismatch
 from .md505_webhook_url_legacy import webhook_url_legacy
+from .md506_errors_shown_to_visitors import errors_shown_to_visitors
 from .md601_connect_key_expiring import connect_key_expiring
 from .md602_connect_key_leftover import connect_key_leftover
 from .md901_status_field_malformed import status_field_malformed
 from .md902_version_policy_stale import version_policy_stale
+from .md903_site_report_old import site_report_old
+from .md904_site_report_partial import site_report_partial
 
 RULES = (
     not_connected,
@@ -64,4 +72,12 @@ RULES = (
     connect_key_leftover,
     status_field_malformed,
     version_policy_stale,
+    templates_outdated,
+    wp_cron_disabled,
+    outbound_requests_failing,
+    scheduled_actions_stuck,
+    memory_limit_low,
+    errors_shown_to_visitors,
+    site_report_old,
+    site_report_partial,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from meum_doctor.plugin import (
     ComponentPolicy,
@@ -17,6 +18,10 @@ from meum_doctor.plugin import (
     iso,
     read_version,
 )
+from meum_doctor.rule import site_base
+
+if TYPE_CHECKING:  # the model only for typing: rules of the Meum status alone never load it
+    from meum_doctor.sitereport.model import SiteReport
 
 #: The version fields of a status, and what each is the version of.
 VERSION_FIELDS = (
@@ -188,3 +193,52 @@ def _check_steps(field_name: str, value: str | None, what: str, cls: str) -> tup
         "Run meum-doctor again in a few minutes: the plugin may not have reported it yet.",
         f"If the {what} stays unreported, contact Meum support with this report attached.",
     )
+
+
+# Findings from the site's own System Status report (issue 12) ---------------------------
+
+#: WooCommerce › Status, the page that shows (and regenerates) the System Status report.
+WC_STATUS_PAGE = "admin.php?page=wc-status"
+WC_STATUS_TITLE = "WooCommerce › Status"
+#: How much of an untrusted string from a report (an error message …) a finding quotes.
+QUOTE_LIMIT = 200
+
+
+def site_link_base(status: Status | None, report: SiteReport | None) -> str | None:
+    """The store's address for wp-admin links: the Meum status's site URL, else the site
+    report's WordPress address (``site_url``), else its site address; None when none is usable.
+
+    Both are untrusted data, so each goes through :func:`site_base` (http(s), a plain host,
+    no user info, query or fragment); a link is built on it, nothing is ever fetched from it.
+    """
+    candidates = [status.site_url if status is not None else None]
+    if report is not None:
+        candidates += [report.site_url, report.home_url]
+    for url in candidates:
+        base = site_base(url)
+        if base is not None:
+            return base
+    return None
+
+
+def site_admin_link(
+    status: Status | None, report: SiteReport | None, page: str, title: str
+) -> tuple[Link, ...]:
+    """A link to ``page`` on the store's wp-admin (see :func:`site_link_base`), or nothing."""
+    base = site_link_base(status, report)
+    if base is None:
+        return ()
+    return (Link(title=title, url=f"{base}/wp-admin/{page}"),)
+
+
+def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """An untrusted string from a report on one line (tabs and newlines from the site's HTML
+    collapsed), cut to ``limit`` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: max(0, limit - 1)] + "…"
+
+
+def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """:func:`clip` in quotation marks, so the site's words read as the site's and never as
+    meum-doctor's. Escaping for HTML, Markdown and terminals is the renderers' job."""
+    return f"“{clip(text, limit)}”"
