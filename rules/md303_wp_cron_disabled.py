@@ -41,10 +41,10 @@ def wp_cron_disabled(report: SiteReport, status: Status | None, ctx: Context) ->
     Why it matters: WordPress runs its scheduled tasks (the Meum plugin's check-ins, retries
     and WooCommerce's scheduled actions) through WP-Cron. Turning it off is good practice
     only when the host runs wp-cron.php from a real system cron instead; then nothing is
-    wrong and the finding is {level.info}. When the site report shows at least
-    {past_due_threshold} scheduled action(s) past due, or Meum has not heard from the plugin
-    for more than {silent_after_hours} hours (the same default as MD301's first grade), no
-    such cron is running and the finding is {level.medium}.
+    wrong and the finding is {level.info}. When the site report counts
+    {past_due_threshold} or more past-due scheduled actions, or Meum has not heard from the
+    plugin for more than {silent_after_hours} hours (the default of MD301's first grade; the
+    two options are separate), no such cron is running and the finding is {level.medium}.
 
     How to fix: ask the host to run wp-cron.php every few minutes from a system cron job,
     or remove define('DISABLE_WP_CRON', true) from wp-config.php so WordPress runs its
