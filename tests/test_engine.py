@@ -50,7 +50,7 @@ def test_builtin_rules_come_first_and_are_valid() -> None:
     rules = discover(plugins=False)
     assert [r.id for r in rules] == [r.id for r in RULES]
     assert all(r.origin == "built-in" for r in rules)
-    assert len({r.id for r in rules}) == len(rules) == 27
+    assert len({r.id for r in rules}) == len(rules) == 35
 
 
 def test_entry_point_plugin_is_discovered(plugin_path: Path) -> None:
@@ -145,11 +145,11 @@ def test_a_rule_that_raises_shows_its_traceback_with_debug(run: Any) -> None:
     ("selected", "ignored", "expected"),
     [
         ([], [], [r.id for r in RULES]),
-        (["MD5"], [], ["MD501", "MD502", "MD503", "MD504", "MD505"]),
-        (["MD5"], ["MD503"], ["MD501", "MD502", "MD504", "MD505"]),
+        (["MD5"], [], ["MD501", "MD502", "MD503", "MD504", "MD505", "MD506"]),
+        (["MD5"], ["MD503"], ["MD501", "MD502", "MD504", "MD505", "MD506"]),
         (["MD503"], ["MD5"], ["MD503"]),  # the more specific selector wins
         (["MD5"], ["MD5"], []),  # a tie goes to ignore
-        (["md101", "MD90"], [], ["MD101", "MD901", "MD902"]),
+        (["md101", "MD90"], [], ["MD101", "MD901", "MD902", "MD903", "MD904"]),
         ([], ["MD"], []),
     ],
 )
@@ -294,6 +294,7 @@ def test_an_entry_point_plugin_is_held_to_the_same_ids(tmp_path: Path,
 def test_builtin_ids_are_unchanged() -> None:
     assert [r.id for r in RULES] == [
         "MD101", "MD102", "MD103", "MD104", "MD105", "MD106", "MD112", "MD201", "MD202", "MD203",
-        "MD204", "MD205", "MD211", "MD212", "MD213", "MD301", "MD302", "MD401", "MD501", "MD502",
-        "MD503", "MD504", "MD505", "MD601", "MD602", "MD901", "MD902",
+        "MD204", "MD205", "MD210", "MD211", "MD212", "MD213", "MD301", "MD302", "MD303", "MD304",
+        "MD305", "MD306", "MD401", "MD501", "MD502", "MD503", "MD504", "MD505", "MD506", "MD601",
+        "MD602", "MD901", "MD902", "MD903", "MD904",
     ]
