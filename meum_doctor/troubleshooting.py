@@ -319,8 +319,7 @@ GUIDE = (
         (3,),
         (
             "this is not a WooCommerce System Status report: <what it looked like>",
-            "<file> is a WooCommerce System Status report, not a Meum status: use "
-            "--site-report",
+            "<file> is not a Meum status: this is a System Status report: use --site-report",
         ),
         "The --site-report file (or standard input, or the site's answer to --site-url) is "
         "not a System Status report in any form: an HTML page (often a login page or a "

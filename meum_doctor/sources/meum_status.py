@@ -45,8 +45,7 @@ def _refuse_site_report(document: Document) -> None:
             "standard input" if provenance.type == "stdin" else f"status file {provenance.location}"
         )
         raise NotASiteReport(
-            f"{where} is a WooCommerce System Status report, not a Meum status: this is a "
-            "System Status report: use --site-report"
+            f"{where} is not a Meum status: this is a System Status report: use --site-report"
         )
 
 
