@@ -61,14 +61,20 @@ def test_site_report_alone_from_a_file_is_a_run_of_its_own(run: Any) -> None:
 
 
 def test_no_rule_ran_is_never_healthy(run: Any) -> None:
-    # Today no rule reads a site report alone: nothing was judged, and the report says so.
-    result = run(["check", "--site-report", str(TEXT), "--now", NOW, "--select", "MD1"])
-    assert result.code == 0, result.err
+    # MD101 reads only a Meum status: with a site report alone nothing was judged.
+    result = run(["check", "--site-report", str(TEXT), "--now", NOW, "--select", "MD101"])
+    assert result.code == 0, result.err  # nothing failed: waiting is not an error
     first = result.out.splitlines()[0]
-    if "0 of" in result.out:
-        assert not first.startswith("HEALTHY")
-        assert first.startswith("INCOMPLETE: nothing could be judged: no rule had its evidence")
-    assert "wait for a Meum status: MD101–" in result.out
+    assert first.startswith("INCOMPLETE: nothing could be judged: no rule had its evidence")
+    assert "No problems found." not in result.out
+    assert "1 wait for a Meum status: MD101" in result.out
+    data = assert_valid_report(run(["check", "--site-report", str(TEXT), "--now", NOW,
+                                    "--select", "MD101", "-f", "json"]).out)
+    assert data["verdict"] == "incomplete"
+    assert data["verdict_note"] == "nothing could be judged: no rule had its evidence"
+    for fmt in ("markdown", "html"):
+        shown = run(["check", "--site-report", str(TEXT), "--select", "MD101", "-f", fmt]).out
+        assert "othing could be judged: no rule had its evidence" in shown, fmt
 
 
 def test_not_evaluated_is_grouped_by_need_in_every_format(run: Any) -> None:
