@@ -39,7 +39,7 @@ KEY_HINT = "sk_live_…"
 #: The WooCommerce REST API key pair (or a WordPress user and application password) for
 #: --site-url, when not given on the command line.
 WC_KEY_ENV = "MEUM_DOCTOR_WC_KEY"
-WC_SECRET_ENV = "MEUM_DOCTOR_WC_SECRET"
+WC_SECRET_ENV = "MEUM_DOCTOR_WC_SECRET"  # noqa: S105 - a variable's name
 #: The demos that also serve their store's site report (live, with test credentials).
 SITE_DEMOS = {"degraded-site": "degraded"}  # mirrors meum_doctor.demo.SITE_EXAMPLES
 
@@ -282,7 +282,8 @@ def _site_source(
     from meum_doctor.client.policy import site_status_url
 
     site_status_url(site_url)  # refused before anything is sent
-    assert key is not None and secret is not None
+    assert key is not None
+    assert secret is not None
     return Source(SITE_REPORT, "api", site_url.strip(), credentials=(key.strip(), secret.strip()))
 
 

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 API_KEY_ENV = "MEUM_API_KEY"
 BASE_URL_ENV = "MEUM_API_BASE_URL"
 WC_KEY_ENV = "MEUM_DOCTOR_WC_KEY"
-WC_SECRET_ENV = "MEUM_DOCTOR_WC_SECRET"
+WC_SECRET_ENV = "MEUM_DOCTOR_WC_SECRET"  # noqa: S105 - a variable's name
 #: The options whose values are secrets, known before any command runs.
 SECRET_OPTIONS = ("--api-key", "--wc-key", "--wc-secret")
 

@@ -326,17 +326,14 @@ def id_ranges(ids: Iterable[str]) -> str:
         else:
             others.append(rule_id)
     parsed.sort()
-    parts: list[str] = []
-    start = end = parsed[0] if parsed else None
-    for item in parsed[1:]:
-        assert start is not None and end is not None
-        if item[0] == end[0] and item[1] == end[1] + 1:
-            end = item
-            continue
-        parts.append(start[2] if start is end else f"{start[2]}–{end[2]}")
-        start = end = item
-    if start is not None and end is not None:
-        parts.append(start[2] if start is end else f"{start[2]}–{end[2]}")
+    runs: list[list[tuple[str, int, str]]] = []
+    for item in parsed:
+        last = runs[-1][-1] if runs else None
+        if last is not None and item[0] == last[0] and item[1] == last[1] + 1:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    parts = [run[0][2] if len(run) == 1 else f"{run[0][2]}–{run[-1][2]}" for run in runs]
     return ", ".join([*parts, *others])
 
 

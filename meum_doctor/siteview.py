@@ -69,7 +69,7 @@ def _jsonable(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         data = {item.name: _jsonable(getattr(value, item.name)) for item in fields(value)}
         if isinstance(getattr(type(value), "slug", None), property):
-            data["slug"] = value.slug  # a plugin's folder, derived from its file
+            data["slug"] = getattr(value, "slug")  # noqa: B009 - a plugin's folder, from its file
         return data
     if isinstance(value, datetime):
         return iso_z(value)

@@ -197,7 +197,6 @@ def test_demo_list_and_examples(run: Any) -> None:
 
 def test_every_bundled_example_is_listed_and_diagnosable(run: Any) -> None:
     from meum_doctor.demo import EXAMPLES as LISTED
-
     from meum_doctor.demo import SITE_EXAMPLES
 
     files = {p.stem for p in EXAMPLES.glob("*.json")}

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from faultserver import FaultServer, always, response
 from conftest import EXAMPLES, NOW, SECRET_KEY, assert_valid_report
+from faultserver import FaultServer, always, response
 
 SITE = EXAMPLES / "site-reports"
 TEXT = SITE / "degraded-site.txt"

@@ -1,5 +1,6 @@
 """The site's own WooCommerce System Status report: read from a file or standard input,
-fetched from the store's REST API (``--site-url``, :mod:`meum_doctor.client.site`), and parsed by :mod:`meum_doctor.sitereport` into a :class:`~meum_doctor.sitereport.SiteReport`.
+fetched from the store's REST API (``--site-url``, :mod:`meum_doctor.client.site`), and
+parsed by :mod:`meum_doctor.sitereport` into a :class:`~meum_doctor.sitereport.SiteReport`.
 
 Every form a ticket holds is accepted (the pasted text in any wrapping, the downloaded .txt,
 the REST JSON); see :mod:`meum_doctor.sitereport` for what is read and how.
