@@ -376,6 +376,13 @@ def check(
     from meum_doctor.output import check_outputs
     from meum_doctor.render import render
 
+    kinds = {source.kind for source in sources}
+    for option, value, kind, needed in (
+        ("--save-status", save_status, MEUM_STATUS, "a Meum status (--api-key, --input, --demo)"),
+        ("--save-site-report", save_site_report, SITE_REPORT, "--site-report or --site-url"),
+    ):
+        if value and kind not in kinds:
+            raise UsageError(f"{option} has nothing to save: it needs {needed}")
     settings = replace(run.prepare(timeout), include_raw=include_raw)
     outputs = [("-o" if run.output else "the report", run.output or "-")]
     if save_status:

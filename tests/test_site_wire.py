@@ -334,3 +334,11 @@ def test_degraded_site_demo_fetches_both_live_and_degraded_stays(run: Any) -> No
 def test_site_report_json_validates(run: Any, args: list[str]) -> None:
     result = run(["check", *args, "--include-raw", "--redact", "-f", "json", "--now", NOW])
     assert_valid_report(result.out)
+
+
+def test_saving_what_the_run_does_not_have_is_a_usage_error(run: Any, tmp_path: Path) -> None:
+    nothing = run(["check", "--input", str(STATUS), "--save-site-report", str(tmp_path / "x")])
+    assert nothing.code == 2 and "--save-site-report has nothing to save" in nothing.err
+    no_status = run(["check", "--site-report", str(TEXT), "--save-status", str(tmp_path / "y")])
+    assert no_status.code == 2 and "--save-status has nothing to save" in no_status.err
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
