@@ -137,6 +137,28 @@ def bench_startup(rows: list[Row], repeat: int, work: Path) -> None:
             1.5,
             env,
         ),
+        (
+            # Both sources, as a support engineer runs it on a ticket: the same floor.
+            "check --input status --site-report report.txt -f html",
+            tool(
+                "check",
+                "--input",
+                example,
+                "--site-report",
+                package_file("meum_doctor.examples", "site-reports/degraded-site.txt"),
+                "-f",
+                "html",
+                "-o",
+                str(work / "out-site.html"),
+                "--now",
+                NOW,
+                "--fail-on",
+                "never",
+            ),
+            [PYTHON, "-c", "import click, jinja2, packaging.version"],
+            1.5,
+            env,
+        ),
     ]
     for name, case, floor, target, case_env in cases:
         median, floor_median = alternate(case, floor, repeat, case_env, cwd)

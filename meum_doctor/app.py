@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from meum_doctor.config import Config, RuleSettings, configure, rule_settings
-from meum_doctor.documents import MEUM_STATUS, Document
+from meum_doctor.documents import MEUM_STATUS, SITE_REPORT, Document
 from meum_doctor.engine import discover, evaluate, select
 from meum_doctor.errors import UsageError
 from meum_doctor.evidence import gather
@@ -36,6 +36,12 @@ API_KEY_ENV = "MEUM_API_KEY"
 BASE_URL_ENV = "MEUM_API_BASE_URL"
 DEFAULT_BASE_URL = "https://api.meum.io"
 KEY_HINT = "sk_live_…"
+#: The WooCommerce REST API key pair (or a WordPress user and application password) for
+#: --site-url, when not given on the command line.
+WC_KEY_ENV = "MEUM_DOCTOR_WC_KEY"
+WC_SECRET_ENV = "MEUM_DOCTOR_WC_SECRET"  # noqa: S105 - a variable's name
+#: The demos that also serve their store's site report (live, with test credentials).
+SITE_DEMOS = {"degraded-site": "degraded"}  # mirrors meum_doctor.demo.SITE_EXAMPLES
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,8 @@ class Settings:
     timeout: float = 10.0
     #: The folders rules were loaded from (--rules-dir): their files are inputs of the run.
     rules_dirs: tuple[str, ...] = ()
+    #: JSON reports also carry the site report's body (--include-raw).
+    include_raw: bool = False
 
 
 def prepare(
@@ -160,12 +168,33 @@ def choose_sources(
     base_url: str = DEFAULT_BASE_URL,
     environ: Mapping[str, str] | None = None,
     secrets: Secrets | None = None,
+    site_report: str | None = None,
+    site_url: str | None = None,
+    wc_key: str | None = None,
+    wc_secret: str | None = None,
+    no_api: bool = False,
 ) -> list[Source]:
-    """The Meum status source of one store: exactly one of the API (``api_key``, else the
-    environment's key), a saved file (``input_path``, ``-`` for standard input), or the
-    bundled demo (``demo``). The environment's key counts only when nothing else was given.
-    The key chosen joins ``secrets``."""
+    """The sources of one store: its Meum status, then its site report, when given.
+
+    The Meum status comes from exactly one of the API (``api_key``, else the environment's
+    key), a saved file (``input_path``, ``-`` for standard input), or the bundled demo
+    (``demo``). The environment's key counts only when nothing else was given and
+    ``no_api`` is false; with a site report and no Meum source, the run has the site report
+    alone. The site report comes from a file (``site_report``, ``-`` for standard input) or
+    the store itself (``site_url`` with ``wc_key``/``wc_secret``, else the environment's);
+    the ``degraded-site`` demo brings its own. Every credential chosen joins ``secrets``.
+    """
     environ = os.environ if environ is None else environ
+    site = _site_source(site_report, site_url, wc_key, wc_secret, environ, secrets)
+    if demo is not None and demo in SITE_DEMOS:
+        if site is not None:
+            raise UsageError(
+                f"--demo {demo} brings its own site report: leave out --site-report and "
+                "--site-url"
+            )
+        site = Source(SITE_REPORT, "demo", demo)
+    if no_api and api_key is not None:
+        raise UsageError("--no-api ignores $MEUM_API_KEY; it cannot be given with --api-key")
     explicit = [
         name
         for name, value in (("--api-key", api_key), ("--input", input_path), ("--demo", demo))
@@ -173,21 +202,28 @@ def choose_sources(
     ]
     if len(explicit) > 1:
         raise UsageError(f"choose one source of status, not {' and '.join(explicit)}")
+    extra = [site] if site is not None else []
     if input_path is not None:
         kind = "stdin" if input_path == "-" else "file"
-        return [Source(MEUM_STATUS, kind, input_path, history=True)]
+        if kind == "stdin" and site_report == "-":
+            raise UsageError(
+                "--input - and --site-report - both read standard input: give one of them a file"
+            )
+        return [Source(MEUM_STATUS, kind, input_path, history=True), *extra]
     if demo is not None:
-        return [Source(MEUM_STATUS, "demo", demo)]
+        return [Source(MEUM_STATUS, "demo", demo), *extra]
     if api_key is not None:
         where = "--api-key was given an empty value"
         key = api_key
-    elif API_KEY_ENV in environ:
+    elif API_KEY_ENV in environ and not no_api:
         where = f"{API_KEY_ENV} is set but empty"
         key = environ[API_KEY_ENV]
+    elif site is not None:
+        return [site]  # the site report alone
     else:
         raise UsageError(
-            f"no status to check: set {API_KEY_ENV} (or pass --api-key), or use --input FILE "
-            "or --demo"
+            f"no status to check: set {API_KEY_ENV} (or pass --api-key), or use --input FILE, "
+            "--site-report FILE or --demo"
         )
     # One rule for every key, here and in keys files: whitespace around a key is dropped (no
     # key contains any, and a copied key often brings a space or a line break along, as
@@ -201,7 +237,63 @@ def choose_sources(
         )
     if secrets is not None:
         secrets.add(key)
-    return [Source(MEUM_STATUS, "api", base_url, credentials=(key,))]
+    return [Source(MEUM_STATUS, "api", base_url, credentials=(key,)), *extra]
+
+
+def _site_source(
+    path: str | None,
+    site_url: str | None,
+    wc_key: str | None,
+    wc_secret: str | None,
+    environ: Mapping[str, str],
+    secrets: Secrets | None,
+) -> Source | None:
+    """The site report's source: a file, standard input, or the store's REST API."""
+    if path is not None and site_url is not None:
+        raise UsageError("choose one source of site report, not --site-report and --site-url")
+    if path is not None:
+        if wc_key is not None or wc_secret is not None:
+            raise UsageError("--wc-key and --wc-secret go with --site-url, not --site-report")
+        return Source(SITE_REPORT, "stdin" if path == "-" else "file", path)
+    if site_url is None:
+        if wc_key is not None or wc_secret is not None:
+            raise UsageError("--wc-key and --wc-secret need --site-url (the store's address)")
+        return None
+    key = wc_key if wc_key is not None else environ.get(WC_KEY_ENV)
+    secret = wc_secret if wc_secret is not None else environ.get(WC_SECRET_ENV)
+    # Both join the secrets before anything is checked: a message must never show them.
+    if secrets is not None:
+        secrets.extend(value.strip() for value in (key, secret) if value)
+        if key and secret:
+            secrets.extend(basic_auth_forms(key.strip(), secret.strip()))
+    missing = [
+        f"{option} (or ${env})"
+        for option, env, value in (
+            ("--wc-key", WC_KEY_ENV, key),
+            ("--wc-secret", WC_SECRET_ENV, secret),
+        )
+        if not (value and value.strip())
+    ]
+    if missing:
+        raise UsageError(
+            f"--site-url needs {' and '.join(missing)}: a WooCommerce REST API key pair with "
+            "Read access (ck_…, cs_…), or a WordPress user name and application password"
+        )
+    from meum_doctor.client.policy import site_status_url
+
+    site_status_url(site_url)  # refused before anything is sent
+    assert key is not None
+    assert secret is not None
+    return Source(SITE_REPORT, "api", site_url.strip(), credentials=(key.strip(), secret.strip()))
+
+
+def basic_auth_forms(user: str, password: str) -> list[str]:
+    """The ``Authorization: Basic`` value of a user and password: a server that echoes the
+    header echoes it in this form, which must be as secret as the password."""
+    import base64
+
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return [token, f"{user}:{password}"]
 
 
 def needs_network(sources: Iterable[Source]) -> bool:
@@ -298,6 +390,7 @@ def diagnose(documents: Sequence[Document], settings: Settings) -> Report:
         timing=timing,
         available=settings.available,
         redaction=settings.redaction,
+        include_raw=settings.include_raw,
     )
 
 

@@ -40,6 +40,10 @@ if TYPE_CHECKING:
 #: Mirror meum_doctor.app's, which --help must not import to know.
 API_KEY_ENV = "MEUM_API_KEY"
 BASE_URL_ENV = "MEUM_API_BASE_URL"
+WC_KEY_ENV = "MEUM_DOCTOR_WC_KEY"
+WC_SECRET_ENV = "MEUM_DOCTOR_WC_SECRET"  # noqa: S105 - a variable's name
+#: The options whose values are secrets, known before any command runs.
+SECRET_OPTIONS = ("--api-key", "--wc-key", "--wc-secret")
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -276,6 +280,36 @@ def run_options(function: F) -> F:
     help="Diagnose a bundled example through an embedded local API (default: "
     "degraded); '--demo list' lists them.",
 )
+@click.option(
+    "--no-api",
+    is_flag=True,
+    help=f"Ignore ${API_KEY_ENV}: with --site-report, diagnose the site report alone.",
+)
+@click.option(
+    "--site-report",
+    metavar="PATH",
+    help="Also read the store's WooCommerce System Status report from PATH ('-' for "
+    "standard input): the text copied from WooCommerce > Status, in any wrapping, or the "
+    "REST JSON. Alone (no API key, --input or --demo) it is the only source.",
+)
+@click.option(
+    "--site-url",
+    metavar="URL",
+    help="Fetch the System Status report from the store at URL (https://…) through its "
+    "WooCommerce REST API, with --wc-key and --wc-secret.",
+)
+@click.option(
+    "--wc-key",
+    metavar="KEY",
+    help=f"For --site-url: a REST API consumer key (ck_…, Read access) or a WordPress user "
+    f"name (or ${WC_KEY_ENV}).",
+)
+@click.option(
+    "--wc-secret",
+    metavar="SECRET",
+    help=f"For --site-url: the consumer secret (cs_…) or the user's application password "
+    f"(or ${WC_SECRET_ENV}; prefer it: secrets on a command line end up in shell history).",
+)
 @TIMEOUT
 @click.option(
     "--save-status",
@@ -283,20 +317,39 @@ def run_options(function: F) -> F:
     help="Also save the status as received (any API key in it replaced by a marker), and "
     "when and where it was fetched in PATH.meta.json, to re-run later with --input.",
 )
+@click.option(
+    "--save-site-report",
+    metavar="PATH",
+    help="Also save the site report as received (any secret in it replaced by a marker), "
+    "to re-run later with --site-report.",
+)
+@click.option(
+    "--include-raw",
+    is_flag=True,
+    help="JSON format: also include the site report's body as received (it is long).",
+)
 @run_options
 def check(
     api_key: str | None,
     base_url: str,
     input_path: str | None,
     demo: str | None,
+    no_api: bool,
+    site_report: str | None,
+    site_url: str | None,
+    wc_key: str | None,
+    wc_secret: str | None,
     timeout: float,
     save_status: str | None,
+    save_site_report: str | None,
+    include_raw: bool,
     run: RunOptions,
 ) -> None:
     """Diagnose one store and print a prioritized remediation report.
 
-    The status comes from exactly one source: the API (--api-key or $MEUM_API_KEY), a saved
-    file (--input), or a bundled example (--demo).
+    The Meum status comes from one source: the API (--api-key or $MEUM_API_KEY), a saved
+    file (--input), or a bundled example (--demo). The store's own System Status report
+    (--site-report FILE, or --site-url) is a second source, or the only one.
     """
     if demo == "list":
         _print_examples()
@@ -309,18 +362,40 @@ def check(
         demo=demo,
         base_url=base_url,
         secrets=run.secrets,
+        site_report=site_report,
+        site_url=site_url,
+        wc_key=wc_key,
+        wc_secret=wc_secret,
+        no_api=no_api,
     )
 
+    from dataclasses import replace
+
     from meum_doctor import saved
+    from meum_doctor.documents import MEUM_STATUS, SITE_REPORT
     from meum_doctor.output import check_outputs
     from meum_doctor.render import render
 
-    settings = run.prepare(timeout)
+    kinds = {source.kind for source in sources}
+    for option, value, kind, needed in (
+        ("--save-status", save_status, MEUM_STATUS, "a Meum status (--api-key, --input, --demo)"),
+        ("--save-site-report", save_site_report, SITE_REPORT, "--site-report or --site-url"),
+    ):
+        if value and kind not in kinds:
+            raise UsageError(f"{option} has nothing to save: it needs {needed}")
+    settings = replace(run.prepare(timeout), include_raw=include_raw)
     outputs = [("-o" if run.output else "the report", run.output or "-")]
     if save_status:
         outputs += saved.outputs(save_status)
+    if save_site_report:
+        outputs.append(("--save-site-report", save_site_report))
     # Before the fetch, not after it.
-    check_outputs(outputs, app.protected_inputs(settings, ("--input", input_path)))
+    check_outputs(
+        outputs,
+        app.protected_inputs(
+            settings, ("--input", input_path), ("--site-report", site_report)
+        ),
+    )
 
     documents = _acquire(sources, settings, run)
     warnings = app.warnings_of(documents)
@@ -330,8 +405,11 @@ def check(
 
         for warning in warnings:
             logs.warn("saved", warning)
-    if save_status:
-        saved.save_status(save_status, documents[0], run.secrets)
+    by_kind = {document.kind: document for document in documents}
+    if save_status and MEUM_STATUS in by_kind:
+        saved.save_status(save_status, by_kind[MEUM_STATUS], run.secrets)
+    if save_site_report and SITE_REPORT in by_kind:
+        saved.save_body(save_site_report, by_kind[SITE_REPORT], run.secrets)
     report = app.diagnose(documents, settings)
     if run.debug:
         for error in report.rule_errors:
@@ -656,13 +734,15 @@ def _fail(
 
 
 def _secrets_in(args: Sequence[str]) -> list[str]:
-    """Every API key this run knows: from the environment and from --api-key."""
-    found = [os.environ.get(API_KEY_ENV, "")]
+    """Every secret this run knows: the API key and the store's WooCommerce key and secret,
+    from the environment and from the command line."""
+    found = [os.environ.get(name, "") for name in (API_KEY_ENV, WC_KEY_ENV, WC_SECRET_ENV)]
     for index, arg in enumerate(args):
-        if arg == "--api-key" and index + 1 < len(args):
-            found.append(args[index + 1])
-        elif arg.startswith("--api-key="):
-            found.append(arg.split("=", 1)[1])
+        for option in SECRET_OPTIONS:
+            if arg == option and index + 1 < len(args):
+                found.append(args[index + 1])
+            elif arg.startswith(option + "="):
+                found.append(arg.split("=", 1)[1])
     # As given and as used (surrounding whitespace dropped): an echo shows the latter.
     # Secrets.add skips what is too short or only words the tool prints (--api-key Bearer).
     return [form for key in found for form in (key, key.strip())]

@@ -24,10 +24,15 @@ EXAMPLE_EPOCH = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 DEFAULT_EXAMPLE = "degraded"
 #: Looks like a store key so the client treats it as one; it opens nothing but the demo.
 DEMO_KEY = "sk_live_demo00000000000000000000"
+#: The demo store's WooCommerce REST API key pair: it opens nothing but the demo.
+DEMO_WC_KEY = "ck_demo0000000000000000000000000000000000"
+DEMO_WC_SECRET = "cs_demo0000000000000000000000000000000000"  # noqa: S105 - a demo's
 
 EXAMPLES = {
     "healthy": "a connected store with nothing wrong",
     "degraded": "connected, but failing webhooks, an old plugin and WordPress, a late check-in",
+    "degraded-site": "the degraded store with its site report, fetched live: outgoing "
+    "requests blocked, WP-Cron disabled",
     "disconnected": "disconnected: revoked credentials, disabled webhooks",
     "onboarding": "connecting: a connect key waits to be pasted into the plugin",
     "outdated": "connected and healthy, on outdated WooCommerce and WordPress",
@@ -36,8 +41,13 @@ EXAMPLES = {
 }
 
 
+#: The demos whose store also serves its System Status report: the Meum status they share.
+SITE_EXAMPLES = {"degraded-site": "degraded"}
+
+
 def example_body(name: str) -> bytes:
-    """The bundled example called ``name``, as stored."""
+    """The bundled example called ``name``, as stored (a site demo's Meum status)."""
+    name = SITE_EXAMPLES.get(name, name)
     if name not in EXAMPLES:
         raise UsageError(f"no bundled example called {name!r}; choose from: {', '.join(EXAMPLES)}")
     return package_bytes("meum_doctor.examples", f"{name}.json")
@@ -66,3 +76,11 @@ def rebase(body: bytes, now: datetime) -> bytes:
         if isinstance(holder, dict) and name in holder:
             holder[name] = moved(holder[name])
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def site_report_body(name: str, now: datetime) -> bytes:
+    """The REST JSON of site demo ``name`` (``examples/site-reports/NAME.json``), as the
+    store serves it. Its times are not moved: the REST JSON carries none that a rule reads."""
+    if name not in SITE_EXAMPLES:
+        raise UsageError(f"no bundled site report called {name!r}")
+    return package_bytes("meum_doctor.examples", f"site-reports/{name}.json")

@@ -36,7 +36,8 @@ as a JSON object (:mod:`meum_doctor.failures` does both)::
             ├── TooDeep     too-deep
             ├── NotAnObject not-an-object
             ├── TooLarge    too-large
-            └── NotAStatus  not-a-status    a JSON object, but not a Meum status
+            ├── NotAStatus  not-a-status    a JSON object, but not a Meum status
+            └── NotASiteReport not-a-site-report  no System Status report in any form
 
 Errors are told apart by their type (or their ``code``), never by their message. The code
 is a class default that an instance may override (``UsageError(msg, code=...)``), so one
@@ -93,6 +94,8 @@ CODES: dict[str, str] = {
     "too-deep": "the status is nested too deep",
     "not-an-object": "the status is JSON but not an object",
     "not-a-status": "a JSON object, but not a Meum status",
+    "not-a-site-report": "not a WooCommerce System Status report (or a site report given as "
+    "a status)",
     "too-large": "the status is too large",
     "file-unreadable": "a file to read is missing or unreadable",
     "write-failed": "an output cannot be written",
@@ -306,3 +309,10 @@ class NotAStatus(BadResponse):
     """A JSON object without any field of a Meum status (an API error answer, another file)."""
 
     code = "not-a-status"
+
+
+class NotASiteReport(BadResponse):
+    """A body that is no WooCommerce System Status report in any form, or a site report
+    given where a Meum status was expected (``--input``)."""
+
+    code = "not-a-site-report"

@@ -1,7 +1,9 @@
 """A small Meum-compatible API on 127.0.0.1, serving one status body per API key.
 
 It backs ``check --demo``, the tests and the benchmark. It answers the status endpoint
-(401 in the current error shape for an unknown key), ``/health``, and 404 elsewhere.
+(401 in the current error shape for an unknown key), ``/health``, and 404 elsewhere; given
+``site_reports``, also WooCommerce's System Status endpoint (HTTP Basic authentication,
+WooCommerce's own 401 answer for other credentials), as a store does for ``--site-url``.
 
 It runs an asyncio server in a thread of its own: HTTP/1.1 with keep-alive, a deep accept
 backlog, and answers that wait without holding a thread, so a benchmark of hundreds of
@@ -17,6 +19,8 @@ from collections.abc import Mapping
 from types import TracebackType
 
 STATUS_PATH = "/v1/integration/woocommerce/status"
+#: WooCommerce's System Status endpoint, as a store serves it.
+SITE_STATUS_PATH = "/wp-json/wc/v3/system_status"
 
 
 class ExampleApi:
@@ -26,8 +30,19 @@ class ExampleApi:
     ``delay`` adds latency to every status answer (for benchmarks).
     """
 
-    def __init__(self, statuses: Mapping[str, bytes], *, delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        statuses: Mapping[str, bytes],
+        *,
+        delay: float = 0.0,
+        site_reports: Mapping[tuple[str, str], bytes] | None = None,
+    ) -> None:
         self.statuses = dict(statuses)
+        #: (user, password) -> the System Status served at SITE_STATUS_PATH to them (HTTP
+        #: Basic authentication); others get WooCommerce's own 401 answer.
+        self.site_reports = {
+            _basic(user, password): body for (user, password), body in (site_reports or {}).items()
+        }
         self.delay = delay
         #: Requests answered so far, and the most status requests ever in flight at once
         #: (tests check the client's concurrency with it).
@@ -113,6 +128,15 @@ class ExampleApi:
     async def _answer(self, path: str, authorization: str) -> tuple[int, bytes]:
         if path == "/health":
             return 200, b'{"status": "ok"}'
+        if path == SITE_STATUS_PATH and self.site_reports:
+            report = self.site_reports.get(authorization)
+            if report is None:
+                return 401, json.dumps({
+                    "code": "woocommerce_rest_cannot_view",
+                    "message": "Sorry, you cannot list resources.",
+                    "data": {"status": 401},
+                }).encode()
+            return 200, report
         if path != STATUS_PATH:
             return 404, _error("invalid_request_error", "NOT_FOUND", "No such endpoint")
         key = authorization[7:] if authorization.startswith("Bearer ") else ""
@@ -137,6 +161,12 @@ def _response(code: int, body: bytes, number: int) -> bytes:
         "Server: meum-example-api\r\n\r\n"
     )
     return head.encode("ascii") + body
+
+
+def _basic(user: str, password: str) -> str:
+    import base64
+
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
 
 
 def _error(kind: str, code: str, message: str) -> bytes:

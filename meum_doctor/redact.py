@@ -275,9 +275,12 @@ class Redactor:
         identity: bool,
         state: RedactionState | None = None,
         also: Mapping[str, str] | None = None,
+        more: Any = None,
     ) -> Redactor:
         """The redactor for any JSON-like data (a status, or texts such as error messages);
-        ``also`` adds literals to replace (a batch store's file names)."""
+        ``also`` adds literals to replace (a batch store's file names); ``more`` is other
+        evidence of the same store (a site report), whose every string is searched after
+        the status's, so the status's hosts keep their numbers."""
         state = state if state is not None else RedactionState()
         found = _Discovery(identity, state)
         found.replacements.update(also or {})
@@ -285,6 +288,8 @@ class Redactor:
             found.status(data)
         else:
             found.scan_all(data)
+        if more is not None:
+            found.scan_all(more)
         return cls(found.replacements, identity=identity, state=state)
 
     # Applying ------------------------------------------------------------------------------

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from meum_doctor import __version__
-from meum_doctor.documents import MEUM_STATUS, Document
+from meum_doctor.documents import MEUM_STATUS, SITE_REPORT, Document
 from meum_doctor.engine import Evaluation, RuleFinding
 from meum_doctor.errors import ExitCode
 from meum_doctor.evidence import Evidence
@@ -38,6 +39,7 @@ from meum_doctor.verdict import Verdict, verdict_of
 
 if TYPE_CHECKING:
     from meum_doctor.saved import Timing
+    from meum_doctor.siteview import SiteReportView
 
 SCHEMA_VERSION = 2
 #: Caps on the texts of a finding, so a hostile or broken API cannot make a report enormous
@@ -201,6 +203,14 @@ class Report:
     #: Selected rules that did not run because evidence they need was absent.
     not_evaluated: tuple[NotEvaluated, ...] = ()
 
+    # The site report (issue 12) ---------------------------------------------------------
+    #: The WooCommerce System Status report as shown (model, summary, raw); None without one.
+    site_report: SiteReportView | None = None
+    #: JSON reports also carry the site report's body (--include-raw).
+    include_raw: bool = False
+    #: Said instead of the verdict's own words when they would claim too much (no rule ran).
+    verdict_note: str | None = None
+
     @property
     def not_selected(self) -> tuple[str, ...]:
         """IDs of the loaded rules that --select/--ignore (or the configuration) left out."""
@@ -229,8 +239,16 @@ class Report:
 
     @property
     def not_evaluated_text(self) -> str:
-        """``MD107 (needs site-report), …``: the rules left waiting, in words."""
-        return ", ".join(f"{n.rule} (needs {', '.join(n.needs)})" for n in self.not_evaluated)
+        """The rules left waiting, grouped by what they wait for, their IDs as ranges:
+        ``24 wait for a Meum status: MD101–MD104, MD201–MD205, …``."""
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for item in self.not_evaluated:
+            groups.setdefault(item.needs, []).append(item.rule)
+        return "; ".join(
+            f"{len(ids)} wait for {' and '.join(_kind_words(k) for k in needs)}: "
+            f"{id_ranges(ids)}"
+            for needs, ids in groups.items()
+        )
 
     @property
     def coverage_text(self) -> str:
@@ -243,10 +261,7 @@ class Report:
                 f"{len(self.not_selected)} not selected: {', '.join(self.not_selected)}"
             )
         if self.not_evaluated:
-            details.append(
-                f"{len(self.not_evaluated)} not evaluated for want of evidence: "
-                f"{self.not_evaluated_text}"
-            )
+            details.append(f"not evaluated for want of evidence: {self.not_evaluated_text}")
         if self.failed_rules:
             details.append(f"{len(self.failed_rules)} failed: {', '.join(self.failed_rules)}")
         return (
@@ -264,7 +279,7 @@ class Report:
 
     @property
     def verdict_text(self) -> str:
-        return self.verdict.text
+        return self.verdict_note or self.verdict.text
 
     @property
     def fails(self) -> bool:
@@ -284,6 +299,42 @@ class Report:
     @property
     def shown_findings(self) -> tuple[ReportFinding, ...]:
         return tuple(f for f in self.findings if f.severity >= self.hidden_below)
+
+
+#: How a report names the kinds of evidence a rule waits for.
+KIND_WORDS = {
+    MEUM_STATUS: "a Meum status",
+    SITE_REPORT: "a site report (--site-report)",
+    "release-data": "release data",
+}
+#: The verdict's words when no rule ran at all: silence is not health.
+NOTHING_JUDGED = "nothing could be judged: no rule had its evidence"
+
+
+def _kind_words(kind: str) -> str:
+    return KIND_WORDS.get(kind, kind)
+
+
+def id_ranges(ids: Iterable[str]) -> str:
+    """``MD101–MD104, MD201, MD301–MD302``: IDs in order, consecutive numbers joined."""
+    parsed: list[tuple[str, int, str]] = []
+    others: list[str] = []
+    for rule_id in ids:
+        match = re.fullmatch(r"([A-Za-z]+)(\d+)", rule_id)
+        if match:
+            parsed.append((match.group(1), int(match.group(2)), rule_id))
+        else:
+            others.append(rule_id)
+    parsed.sort()
+    runs: list[list[tuple[str, int, str]]] = []
+    for item in parsed:
+        last = runs[-1][-1] if runs else None
+        if last is not None and item[0] == last[0] and item[1] == last[1] + 1:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    parts = [run[0][2] if len(run) == 1 else f"{run[0][2]}–{run[-1][2]}" for run in runs]
+    return ", ".join([*parts, *others])
 
 
 def cap(text: str, limit: int) -> str:
@@ -372,6 +423,7 @@ def build_report(
     timing: Timing | None = None,
     available: Sequence[Rule] = (),
     redaction: RedactionState | None = None,
+    include_raw: bool = False,
 ) -> Report:
     """The report of one store's evidence: prioritized, counted, redacted, without any
     secret. The Meum status, when there is one, fills the status fields of the report.
@@ -384,10 +436,25 @@ def build_report(
         secrets = Secrets(secrets)
     status = evidence.status
     raw = evidence.documents.get(MEUM_STATUS)
-    redactor = (
-        Redactor.for_status(status, identity=redact, state=redaction)
-        if status is not None
-        else Redactor.for_data({}, identity=redact, state=redaction)
+    # The site report, when there is one: its strings are searched too (after the status's,
+    # so the store keeps its number), and what only it holds is added (see siteview).
+    site_model = evidence.models.get(SITE_REPORT)
+    site_document = evidence.documents.get(SITE_REPORT)
+    site_data: dict[str, Any] | None = None
+    site_raw = ""
+    also: dict[str, str] | None = None
+    if site_model is not None and site_document is not None:
+        from meum_doctor import siteview
+
+        site_data = siteview.model_dict(site_model)
+        site_raw = siteview.body_text(site_document)
+        also = siteview.literals(site_data, site_raw) if redact else None
+    redactor = Redactor.for_data(
+        status.raw if status is not None else {},
+        identity=redact,
+        state=redaction,
+        also=also,
+        more=site_data,
     )
     shown_status = redactor.document(status.raw) if status is not None else None
     if secrets and shown_status is not None:
@@ -431,6 +498,8 @@ def build_report(
         site = status.site_url or (
             status.raw.get("site_url") if isinstance(status.raw.get("site_url"), str) else None
         )
+    elif site_model is not None:  # the site report alone: the store it describes
+        site = getattr(site_model, "home_url", None) or getattr(site_model, "site_url", None)
     request_id = (raw.provenance.request_id if raw else None) or (
         timing.request_id if timing else None
     )
@@ -493,11 +562,26 @@ def build_report(
         not_evaluated=tuple(
             NotEvaluated(item.rule.id, item.waits_for) for item in evaluation.not_run
         ),
+        site_report=_site_view(site_document, site_model, redactor, redact, site_raw),
+        include_raw=include_raw,
     )
+    if report.rules_evaluated == 0 and not report.findings and not report.rule_errors:
+        # Silence from no rule at all is not health: never "healthy" for nothing judged.
+        report = replace(report, verdict=Verdict.INCOMPLETE, verdict_note=NOTHING_JUDGED)
     # Last, on the finished data: every string any renderer can show (titles, evidence,
     # request id, source, errors, the raw status) loses every secret of the run, in any
     # form it was echoed in. Rules never see a key, but the API may send one back.
     return secrets.scrub_data(report) if secrets else report
+
+
+def _site_view(
+    document: Document | None, model: Any, redactor: Redactor, redact: bool, raw: str
+) -> SiteReportView | None:
+    if document is None or model is None:
+        return None
+    from meum_doctor.siteview import build_view
+
+    return build_view(document, model, redactor, redact=redact, raw=raw)
 
 
 def _source_info(document: Document, redact: bool, redactor: Redactor) -> SourceInfo:

@@ -110,6 +110,15 @@ def _fingerprint(body: bytes) -> str:
 # Writing ---------------------------------------------------------------------------------
 
 
+def save_body(path: str, document: Document, secrets: Secrets) -> None:
+    """Write ``document``'s body as received to ``path`` (atomically: whole or not at all),
+    any secret of the run replaced by a marker (``--save-site-report``)."""
+    from meum_doctor.output import write_atomic
+
+    body, _ = secrets.remove_from_bytes(document.body)
+    write_atomic(path, [body])
+
+
 def save_status(path: str, document: Document, secrets: Secrets) -> None:
     """Write ``document``'s body (secrets replaced by a marker) to ``path``, and its meta file.
 

@@ -130,17 +130,32 @@ GUIDE = (
     Entry(
         "auth-rejected",
         (3,),
-        ("the API rejected this key (HTTP 401",),
-        "The key is unknown, revoked or mistyped.",
-        "Copy the store's whole sk_live_ key again; create a new one if it was revoked.",
+        (
+            "the API rejected this key (HTTP 401",
+            "the store at <host> rejected the WooCommerce key (HTTP 401",
+        ),
+        "The key is unknown, revoked or mistyped. With --site-url: the store rejected the "
+        "WooCommerce REST API key (or application password), or sent no permission to view "
+        "the System Status (woocommerce_rest_cannot_view).",
+        "Copy the store's whole sk_live_ key again; create a new one if it was revoked. With "
+        "--site-url: create a key with Read access (WooCommerce › Settings › Advanced › REST "
+        "API) for a user who has the manage_woocommerce capability (a Shop manager or "
+        "Administrator), or use that user's application password.",
     ),
     Entry(
         "forbidden",
         (3,),
-        ("the API refused this key access to the integration status (HTTP 403",),
+        (
+            "the API refused this key access to the integration status (HTTP 403",
+            "the store at <host> refused the WooCommerce key access to the System Status "
+            "(HTTP 403",
+        ),
         "The key is valid but may not read this status (the API's own code and message "
-        "follow, when it sent them).",
-        "Use the store's own key with WooCommerce access.",
+        "follow, when it sent them). With --site-url: the key or user lacks the permission "
+        "(woocommerce_rest_cannot_view), or a firewall or security plugin blocks the REST API.",
+        "Use the store's own key with WooCommerce access. With --site-url: a key with Read "
+        "access whose user has manage_woocommerce; check that no security plugin blocks "
+        "/wp-json/.",
     ),
     Entry(
         "not-found",
@@ -298,6 +313,22 @@ GUIDE = (
         "specific to a status (status or issues alone are in many other files).",
         "Save the status again from a request that succeeded (check the API key first); "
         "check that you gave the saved status, not another JSON file.",
+    ),
+    Entry(
+        "not-a-site-report",
+        (3,),
+        (
+            "this is not a WooCommerce System Status report: <what it looked like>",
+            "<file> is not a Meum status: this is a System Status report: use --site-report",
+        ),
+        "The --site-report file (or standard input, or the site's answer to --site-url) is "
+        "not a System Status report in any form: an HTML page (often a login page or a "
+        "security plugin's challenge), another JSON document, or other text. Or the reverse: "
+        "a System Status report was given to --input, which reads a Meum status.",
+        "Ask the merchant for the report again: WooCommerce › Status › Get system report › "
+        "Copy for support, pasted whole into a file. A System Status report goes to "
+        "--site-report, a Meum status to --input. With --site-url, check the address is the "
+        "store's own (the REST API at /wp-json/ must not be blocked by a security plugin).",
     ),
     Entry(
         "too-large",

@@ -45,6 +45,8 @@ def run(
     """Run ``meum-doctor ARGS`` in process through the real entry point ``main``."""
     monkeypatch.delenv("MEUM_API_KEY", raising=False)
     monkeypatch.delenv("MEUM_API_BASE_URL", raising=False)
+    monkeypatch.delenv("MEUM_DOCTOR_WC_KEY", raising=False)
+    monkeypatch.delenv("MEUM_DOCTOR_WC_SECRET", raising=False)
     monkeypatch.delenv("MEUM_DOCTOR_CONFIG", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
 

@@ -197,9 +197,12 @@ def test_demo_list_and_examples(run: Any) -> None:
 
 def test_every_bundled_example_is_listed_and_diagnosable(run: Any) -> None:
     from meum_doctor.demo import EXAMPLES as LISTED
+    from meum_doctor.demo import SITE_EXAMPLES
 
     files = {p.stem for p in EXAMPLES.glob("*.json")}
-    assert files == set(LISTED)
+    # A site demo is an example's status with its site report (examples/site-reports/).
+    assert files | set(SITE_EXAMPLES) == set(LISTED)
+    assert all((EXAMPLES / "site-reports" / f"{name}.json").is_file() for name in SITE_EXAMPLES)
     for name in LISTED:
         result = run(["check", "--demo", name, "-f", "json", "--fail-on", "never"])
         assert result.code == 0, (name, result.err)

@@ -112,6 +112,8 @@ def _scenarios(tmp_path: Path) -> list[list[str]]:
         ["check", "--input", str(tmp_path / "absent.json")],
         ["check", "--input", str(no_status)],
         ["check", "--input", str(error_answer)],
+        ["check", "--input", str(EXAMPLES / "site-reports" / "degraded-site.txt")],
+        ["check", "--no-api", "--site-report", str(html)],
         ["check", "--input", str(EXAMPLES / "healthy.json"), "-o", str(EXAMPLES / "healthy.json")],
         ["batch"],
         ["batch", str(tmp_path / "absent.json")],

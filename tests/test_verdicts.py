@@ -73,7 +73,7 @@ def test_a_failed_rule_makes_the_run_incomplete_never_healthy(run: Any) -> None:
     assert "HEALTHY" not in text.out and "No problems found." not in text.out
     assert "Rule MD798 (buggy) failed to run" in text.out
     assert f"Rules: {OF_STATUS} of {TOTAL + 1} rules ran (" in text.out
-    assert f"{WAITING} not evaluated for want of evidence" in text.out
+    assert f"not evaluated for want of evidence: {WAITING} wait for a site report" in text.out
     assert text.out.split("Rules: ", 1)[1].split("\n", 1)[0].endswith("; 1 failed: MD798)")
 
     report = json.loads(check(run, "--rules-dir", raising, "-f", "json").out)
@@ -108,7 +108,10 @@ def test_a_complete_run_says_every_rule_ran(run: Any) -> None:
     result = check(run)
     assert result.code == 0
     # Every rule whose evidence is there ran; the site report's rules wait for one.
-    assert f"Rules: {OF_STATUS} of {TOTAL} rules ran ({WAITING} not evaluated" in result.out
+    assert (
+        f"Rules: {OF_STATUS} of {TOTAL} rules ran (not evaluated for want of evidence: "
+        f"{WAITING} wait for a site report" in result.out
+    )
     assert f"No problems found by the {OF_STATUS} rules that ran." in result.out
     coverage = json.loads(check(run, "-f", "json").out)["rule_coverage"]
     assert coverage["failed"] == [] and coverage["not_selected"] == []

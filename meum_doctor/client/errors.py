@@ -126,14 +126,22 @@ def http_error(answer: Answer, request_id: str | None) -> StatusUnavailable:
     return kind(message, http_status=code, request_id=request_id)
 
 
-def exception_error(exc: httpx.HTTPError, url: str, timeout: float) -> StatusUnavailable:
-    """The typed error for an httpx exception; ``retryable`` marks transient ones."""
+def exception_error(
+    exc: httpx.HTTPError,
+    url: str,
+    timeout: float,
+    *,
+    service: str = "the API",
+    option: str = "--base-url",
+) -> StatusUnavailable:
+    """The typed error for an httpx exception; ``retryable`` marks transient ones.
+    ``service`` and ``option`` name the server and the option that gave its address."""
     host = urlsplit(url).hostname or url
     error: StatusUnavailable
     retryable = True
     tls = _in_chain(exc, ssl.SSLError)
     if isinstance(exc, httpx.TimeoutException):
-        error = TimedOut(f"the API at {host} did not answer within {timeout:g} s (timeout)")
+        error = TimedOut(f"{service} at {host} did not answer within {timeout:g} s (timeout)")
     elif tls is not None or _tls_in_text(exc):
         retryable = False
         error = TLSFailed(
@@ -144,19 +152,19 @@ def exception_error(exc: httpx.HTTPError, url: str, timeout: float) -> StatusUna
     elif isinstance(exc, httpx.DecodingError):
         retryable = False
         error = BadResponse(
-            "the API's answer could not be decoded (broken compression or encoding)"
+            f"{service}'s answer could not be decoded (broken compression or encoding)"
         )
     elif isinstance(exc, httpx.ConnectError) and _in_chain(exc, socket.gaierror) is not None:
-        error = DNSFailed(f"cannot resolve the host name {host}: check --base-url and DNS")
+        error = DNSFailed(f"cannot resolve the host name {host}: check {option} and DNS")
     elif isinstance(exc, httpx.ConnectError):
         error = ConnectFailed(
             f"cannot connect to {host} ({_short_reason(exc)}): check the network, "
-            "--base-url and any proxy settings"
+            f"{option} and any proxy settings"
         )
     elif isinstance(exc, httpx.RemoteProtocolError) and _is_not_http(exc):
         retryable = False
         error = NotHTTP(
-            f"the server at {host} did not answer in HTTP (is --base-url the right address "
+            f"the server at {host} did not answer in HTTP (is {option} the right address "
             "and port?)"
         )
     elif isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):

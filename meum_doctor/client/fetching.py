@@ -15,7 +15,7 @@ import asyncio
 import email.utils
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
@@ -142,6 +142,25 @@ async def fetch_with(
     """Fetch from ``url`` (already checked by :func:`status_url`) with retries."""
     headers = request_headers(key)
     log.info("fetching %s with key %s", url, key_hint(key))  # the public prefix, if any
+    return await fetch_loop(client, url, headers, timeout, decide)
+
+
+#: What judges one attempt's outcome: the success, a retry, or (raised) the final error.
+Judge = Callable[[Answer | StatusUnavailable, int, datetime], Document | Retry]
+
+
+async def fetch_loop(
+    client: httpx.AsyncClient,
+    url: str,
+    headers: dict[str, str],
+    timeout: float,
+    judge: Judge,
+    *,
+    service: str = "the API",
+    option: str = "--base-url",
+) -> Document:
+    """Fetch ``url`` with ``headers`` and retries, ``judge`` deciding each attempt's fate;
+    ``service`` and ``option`` name the server and the option giving it, in messages."""
     attempt = 0
     while True:
         attempt += 1
@@ -149,13 +168,15 @@ async def fetch_with(
         outcome: Answer | StatusUnavailable
         try:
             async with asyncio.timeout(timeout):
-                outcome = await _attempt(client, url, headers)
+                outcome = await _attempt(client, url, headers, service, option)
         except TimeoutError:
-            outcome = exception_error(httpx.ReadTimeout("attempt deadline"), url, timeout)
+            outcome = exception_error(
+                httpx.ReadTimeout("attempt deadline"), url, timeout, service=service, option=option
+            )
         except httpx.HTTPError as exc:
-            outcome = exception_error(exc, url, timeout)
+            outcome = exception_error(exc, url, timeout, service=service, option=option)
         try:
-            decision = decide(outcome, attempt, fetched_at)
+            decision = judge(outcome, attempt, fetched_at)
         except StatusUnavailable as exc:
             exc.retried = attempt > 1
             raise
@@ -170,13 +191,21 @@ async def fetch_with(
         await asyncio.sleep(decision.delay)
 
 
-async def _attempt(client: httpx.AsyncClient, url: str, headers: dict[str, str]) -> Answer:
+async def _attempt(
+    client: httpx.AsyncClient,
+    url: str,
+    headers: dict[str, str],
+    service: str = "the API",
+    option: str = "--base-url",
+) -> Answer:
     """One attempt, following same-origin redirects, reading at most MAX_BODY bytes."""
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
         async with client.stream("GET", current, headers=headers) as response:
             if response.status_code in REDIRECT_STATUS and response.headers.get("location"):
-                current = redirect_target(current, response.headers["location"])
+                current = redirect_target(
+                    current, response.headers["location"], service=service, option=option
+                )
                 continue
             try:
                 body, too_large = await _read_capped(response)
@@ -186,17 +215,19 @@ async def _attempt(client: httpx.AsyncClient, url: str, headers: dict[str, str])
                 # An error answer is judged by its status code; its body only adds detail.
                 body, too_large = b"", False
             return Answer(response.status_code, response.headers, body, current, too_large)
-    raise RedirectError(f"the API redirected more than {MAX_REDIRECTS} times (a redirect loop?)")
+    raise RedirectError(f"{service} redirected more than {MAX_REDIRECTS} times (a redirect loop?)")
 
 
-def redirect_target(current: str, location: str) -> str:
+def redirect_target(
+    current: str, location: str, *, service: str = "the API", option: str = "--base-url"
+) -> str:
     """Where a redirect leads, refusing any other origin: the key must not follow it there."""
     target = urljoin(current, location)
     here, there = urlsplit(current), urlsplit(target)
     if (here.scheme, here.hostname, here.port) != (there.scheme, there.hostname, there.port):
         raise RedirectError(
-            f"the API redirected to another site ({clean_line(there.scheme)}://"
+            f"{service} redirected to another site ({clean_line(there.scheme)}://"
             f"{clean_line(there.hostname or '?')}); meum-doctor does not send the key there. "
-            "Check --base-url."
+            f"Check {option}."
         )
     return target

@@ -121,3 +121,66 @@ def request_headers(key: str) -> dict[str, str]:
         "Accept": "application/json",
         "Accept-Encoding": ACCEPT_ENCODING,
     }
+
+
+# The store's own REST API (--site-url) ------------------------------------------------------
+
+#: WooCommerce's System Status endpoint, under the site's address.
+SITE_STATUS_PATH = "/wp-json/wc/v3/system_status"
+
+
+def site_status_url(site_url: str) -> str:
+    """The System Status endpoint of the store at ``site_url``, refusing URLs that the
+    store's credentials must not be sent to (as :func:`status_url` does for the API).
+
+    Only ever the address the user gave: never one read from a status or a report, whose
+    contents someone else chose.
+    """
+    try:
+        parts = urlsplit(site_url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise UsageError(f"--site-url {clean_line(site_url)!r} is not a valid URL") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"--site-url {clean_line(site_url)!r} must be the store's https:// address, like "
+            "https://store.example"
+        )
+    if parts.username or parts.password:
+        raise UsageError(
+            "--site-url must not contain a user name or password: give them as --wc-key and "
+            "--wc-secret"
+        )
+    if scheme == "http" and not is_loopback(parts.hostname):
+        raise UsageError(
+            f"refusing to send the store's credentials over plain http:// to {parts.hostname}: "
+            "use https:// (plain http is allowed only for a local test server on 127.0.0.1 or "
+            "localhost)"
+        )
+    if parts.query or parts.fragment:
+        raise UsageError(
+            "--site-url must not have a query (?…) or fragment (#…): give the store's "
+            "address, like https://store.example"
+        )
+    # The address a merchant copies may already name the endpoint, or the REST root.
+    path = parts.path.rstrip("/")
+    for suffix in (SITE_STATUS_PATH, "/wp-json/wc/v3", "/wp-json"):
+        if path.endswith(suffix):
+            path = path.removesuffix(suffix)
+            break
+    return urlunsplit((parts.scheme, parts.netloc, path + SITE_STATUS_PATH, "", ""))
+
+
+def site_headers(user: str, password: str) -> dict[str, str]:
+    """HTTP Basic authentication with a REST API key pair (ck_…/cs_…) or a WordPress user
+    and application password: WooCommerce accepts both this way over HTTPS."""
+    import base64
+
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return {
+        "Authorization": f"Basic {token}",
+        "User-Agent": f"meum-doctor/{__version__}",
+        "Accept": "application/json",
+        "Accept-Encoding": ACCEPT_ENCODING,
+    }

@@ -96,7 +96,30 @@ def report_dict(report: Report) -> dict[str, Any]:
             for p in report.parse_problems
         ],
         "parse_problems_omitted": report.parse_problems_omitted,
+        # The site's own System Status report (issue 12): null without one.
+        "site_report": site_report_dict(report),
+        # Said instead of the verdict's own words when they would claim too much.
+        "verdict_note": report.verdict_note,
     }
+
+
+def site_report_dict(report: Report) -> dict[str, Any] | None:
+    """The site report as parsed (the model), what the diagnosis used of it, and its
+    fingerprint; its body only with --include-raw."""
+    view = report.site_report
+    if view is None:
+        return None
+    data: dict[str, Any] = {
+        "form": view.form,
+        "generated_at": timestamp(view.generated_at) if view.generated_at else None,
+        "fingerprint": view.fingerprint,
+        "shared_redacted": view.shared_redacted,
+        "used": [{"label": label, "value": value} for label, value in view.summary],
+        "model": view.model,
+    }
+    if report.include_raw:
+        data["raw"] = view.raw
+    return data
 
 
 def config_dict(config: ConfigUsed | None) -> dict[str, Any] | None:

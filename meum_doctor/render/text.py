@@ -39,7 +39,7 @@ def render_text(report: Report, *, color: bool = False) -> str:
     counts = ", ".join(f"{n} {name}" for name, n in report.counts.items())
     verdict = report.verdict
     lines = [
-        f"{paint(verdict.label, verdict.label.upper())}: {verdict.text} ({counts})",
+        f"{paint(verdict.label, verdict.label.upper())}: {report.verdict_text} ({counts})",
         f"Store: {clean_line(report.site_url or 'unknown site')}",
     ]
     if report.source_type is not None and report.source_location is not None:
@@ -53,6 +53,14 @@ def render_text(report: Report, *, color: bool = False) -> str:
             ),
         ]
     lines += [f"Also used: {clean_line(source_info_text(s))}" for s in other_sources(report)]
+    if report.site_report is not None:  # what the diagnosis read in the site's own report
+        lines.append(
+            "Site report: "
+            + "; ".join(
+                f"{clean_line(label)} {clean_line(value)}"
+                for label, value in report.site_report.summary
+            )
+        )
     lines += [
         f"Evaluated at {timestamp(report.evaluated_at)} by meum-doctor {report.tool_version} "
         f"(version policy as of {report.policy_as_of.isoformat()})",

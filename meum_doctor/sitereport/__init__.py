@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 
-from meum_doctor.errors import BadResponse
+from meum_doctor.errors import BadResponse, NotASiteReport, NotJSON, TooDeep
 from meum_doctor.sitereport import forms
 from meum_doctor.sitereport.model import (
     PAGE_KEYS,
@@ -88,8 +88,8 @@ def parse_site_report(body: bytes) -> tuple[SiteReport, list[ParseProblem]]:
         return _from_json(text, notes)
     lines, wrappers = forms.unwrap(text)
     if not forms.has_report_structure(lines):
-        raise BadResponse(f"this is not a WooCommerce System Status report: "
-                          f"{forms.describe_text(text)}")
+        raise NotASiteReport(f"this is not a WooCommerce System Status report: "
+                             f"{forms.describe_text(text)}")
     from meum_doctor.sitereport.textreport import parse_text
 
     report, problems = parse_text(lines, [*notes, *wrappers])
@@ -98,19 +98,19 @@ def parse_site_report(body: bytes) -> tuple[SiteReport, list[ParseProblem]]:
 
 def _from_json(text: str, notes: list[str]) -> tuple[SiteReport, list[ParseProblem]]:
     if _too_deep(text):
-        raise BadResponse(f"the site report is JSON nested more than {MAX_NESTING} levels deep")
+        raise TooDeep(f"the site report is JSON nested more than {MAX_NESTING} levels deep")
     try:
         data = json.loads(text, parse_constant=str)
     except json.JSONDecodeError as exc:
-        raise BadResponse(
+        raise NotJSON(
             f"the site report looks like JSON but is not valid: {describe_non_json(text, exc)}"
         ) from None
     except (ValueError, RecursionError) as exc:  # e.g. an integer of thousands of digits
         raise BadResponse(f"the site report is not usable JSON ({type(exc).__name__})") from None
     found = forms.json_report(data)
     if found is None:
-        raise BadResponse(f"this is not a WooCommerce System Status report: "
-                          f"{forms.describe_json(data)}")
+        raise NotASiteReport(f"this is not a WooCommerce System Status report: "
+                             f"{forms.describe_json(data)}")
     report_data, wrappers = found
     from meum_doctor.sitereport.restjson import parse_json
 

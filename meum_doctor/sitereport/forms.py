@@ -24,7 +24,7 @@ import html
 import json
 import re
 
-from meum_doctor.errors import BadResponse
+from meum_doctor.errors import EmptyBody, NotText, TooLarge
 
 #: Bodies larger than this are refused (the largest real reports are about 100 KB).
 MAX_BODY = 1024 * 1024
@@ -58,12 +58,12 @@ _MEUM_KEYS = frozenset(
 def decode(body: bytes) -> tuple[str, list[str]]:
     """The body as text, and notes on how it was decoded; BadResponse when not text at all."""
     if len(body) > MAX_BODY:
-        raise BadResponse(
+        raise TooLarge(
             f"the site report is larger than {MAX_BODY // 1024} KiB ({len(body):,} bytes), "
             "far more than a System Status report; is it the right file?"
         )
     if not body.strip():
-        raise BadResponse("the site report is empty")
+        raise EmptyBody("the site report is empty")
     notes: list[str] = []
     # Notepad's "Unicode" is UTF-16 with a byte-order mark: a real way a .txt reaches us.
     if body.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -72,7 +72,7 @@ def decode(body: bytes) -> tuple[str, list[str]]:
         except UnicodeDecodeError:
             pass
     if b"\x00" in body[:4096]:
-        raise BadResponse(
+        raise NotText(
             f"the site report is not text (binary data, {len(body):,} bytes); "
             "expected a WooCommerce System Status report"
         )

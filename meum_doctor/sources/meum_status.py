@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from meum_doctor.documents import MEUM_STATUS, Document
-from meum_doctor.errors import NotAStatus
+from meum_doctor.errors import BadResponse, NotASiteReport, NotAStatus
 from meum_doctor.sources import FetchOptions, Parsed, Source, SourceKind, register
 from meum_doctor.sources.files import read_file
 from meum_doctor.status import SPECIFIC_FIELDS, Status, parse
@@ -20,11 +20,33 @@ from meum_doctor.status import SPECIFIC_FIELDS, Status, parse
 
 def parse_document(document: Document) -> Parsed:
     """The status of ``document``; NotAStatus (or a decoding error) for a body that is no
-    status at all."""
-    status = parse(document.body)
-    if document.provenance.type in ("file", "stdin"):
-        _refuse_non_status(status, document)
+    status at all, and NotASiteReport's "use --site-report" for a saved file that is a
+    WooCommerce System Status report (only looked for once the body failed as a status, so
+    reading a good status costs nothing more)."""
+    local = document.provenance.type in ("file", "stdin")
+    try:
+        status = parse(document.body)
+        if local:
+            _refuse_non_status(status, document)
+    except BadResponse:
+        if local:
+            _refuse_site_report(document)
+        raise
     return Parsed(status, status.problems)
+
+
+def _refuse_site_report(document: Document) -> None:
+    """Raise NotASiteReport when a status file is a System Status report instead."""
+    from meum_doctor.sitereport import looks_like_site_report
+
+    if looks_like_site_report(document.body):
+        provenance = document.provenance
+        where = (
+            "standard input" if provenance.type == "stdin" else f"status file {provenance.location}"
+        )
+        raise NotASiteReport(
+            f"{where} is not a Meum status: this is a System Status report: use --site-report"
+        )
 
 
 def read(source: Source) -> Document:
