@@ -67,3 +67,32 @@ def test_a_shortened_text_never_ends_inside_a_word() -> None:
     assert shorten("the key sk_live_abcdef", 14) == "the key…"
     assert shorten("one two three", 7) == "one two…"
     assert shorten("x" * 50, 10) == "…"
+
+
+@pytest.mark.parametrize("key", ["message", "request_id", "retried"])
+def test_a_key_that_is_a_word_of_the_json_error_object_leaves_the_object_intact(
+    run: Any, key: str
+) -> None:
+    """Secrets are removed from the error object's values, not from its encoded text, so a
+    key that is one of the object's own words (a placeholder, a test) cannot rename a key
+    (``run`` validates every JSON output against the shipped error schema)."""
+    echo = json.dumps({"error": {"code": "invalid_key", "message": f"no such key {key}"}})
+    with FaultServer(always(response(401, echo, {"Request-Id": f"req_{key}"}))) as server:
+        result = run(["check", "--base-url", server.url, "-f", "json", "--api-key", key])
+    assert result.code == 3
+    error = json.loads(result.out)["error"]
+    assert sorted(error) == ["code", "http_status", "message", "request_id", "retried"]
+    assert error["code"] == "auth-rejected"
+    assert key not in error["message"] and key not in error["request_id"]
+    assert key not in result.err
+
+
+def test_the_json_error_object_never_holds_an_echoed_key() -> None:
+    from meum_doctor.errors import AuthRejected
+    from meum_doctor.failures import error_json
+    from meum_doctor.secrets import Secrets
+
+    error = AuthRejected("the API said: bad key " + KEY, request_id="req_" + KEY)
+    text = error_json(error, str(error), Secrets([KEY]).scrub)
+    assert SECRET_PART not in text
+    assert json.loads(text)["error"]["request_id"] == "req_sk_live_…"
