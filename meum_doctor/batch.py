@@ -46,7 +46,7 @@ from meum_doctor.report import ConfigUsed, Report
 from meum_doctor.rule import Severity
 from meum_doctor.secrets import Secrets, public_prefix
 from meum_doctor.sources import Source, file_kind
-from meum_doctor.text import clean_line
+from meum_doctor.text import clean_line, shorten
 from meum_doctor.verdict import Verdict
 
 log = logging.getLogger("meum_doctor.batch")
@@ -799,7 +799,7 @@ def _internal(exc: Exception) -> str:
     """The one-line reason a store failed for an unexpected reason (never the key: the
     message is scrubbed with the run's secrets like everything else printed)."""
     log.debug("store failed", exc_info=exc)
-    said = clean_line(str(exc))[:200]
+    said = shorten(clean_line(str(exc)), 200)
     return f"internal error: {type(exc).__name__}{': ' + said if said else ''}"
 def _shown_source(target: Target, source: str) -> str:
     """Where a store came from; only the kind of source for an anonymous store."""

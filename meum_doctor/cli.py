@@ -729,7 +729,7 @@ def _fail(
     first = clean_line(" ".join(_scrub(secrets, str(error)).split()))
     click.echo(_scrub(secrets, failures.stderr_line(error, first)), err=True)
     if failures.json_requested(args, failures.value_options(cli)):
-        click.echo(_scrub(secrets, failures.error_json(error, first)), nl=False)
+        click.echo(failures.error_json(error, first, secrets.scrub), nl=False)
     sys.exit(error.exit_code)
 
 

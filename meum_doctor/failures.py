@@ -13,7 +13,7 @@ text as the stderr line); nothing else of an error (its cause, its traceback) is
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from meum_doctor.errors import Interrupted, MeumDoctorError
@@ -46,11 +46,25 @@ def error_dict(error: MeumDoctorError, message: str) -> dict[str, Any]:
     }
 
 
-def error_json(error: MeumDoctorError, message: str) -> str:
-    """:func:`error_dict` as the JSON text written to standard output."""
+def error_json(
+    error: MeumDoctorError, message: str, scrub: Callable[[str], str] | None = None
+) -> str:
+    """:func:`error_dict` as the JSON text written to standard output.
+
+    ``scrub`` (the run's secrets) is applied to the values, before they are encoded: a
+    scrub of the encoded text would also replace a key of the object itself when the
+    API key happens to be that word (``--api-key message``), and the object would no
+    longer be what its schema says.
+    """
     import json
 
-    return json.dumps(error_dict(error, message), indent=2, ensure_ascii=True) + "\n"
+    data = error_dict(error, message)
+    if scrub is not None:
+        inner = data["error"]
+        for name in ("message", "request_id"):
+            if isinstance(inner[name], str):
+                inner[name] = scrub(inner[name])
+    return json.dumps(data, indent=2, ensure_ascii=True) + "\n"
 
 
 def json_requested(args: Sequence[str], takes_value: Collection[str]) -> bool:

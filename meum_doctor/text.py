@@ -83,6 +83,24 @@ def clean_line(text: str) -> str:
     return visible(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters and ``…``, only between words.
+
+    For untrusted text in messages (an API's error message, a request id, a header). A cut
+    inside a word drops that whole word: a secret echoed there (an API key holds no
+    whitespace) is then either shown whole, where the run's secrets scrub finds and hides it,
+    or not at all, never a prefix of it that no scrub can recognise.
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if not text[limit].isspace():
+        # Back to the last whitespace: the word the limit falls in goes whole.
+        last = max((i for i, ch in enumerate(cut) if ch.isspace()), default=0)
+        cut = cut[:last]
+    return cut.rstrip() + "…"
+
+
 def is_unsafe_char(char: str) -> bool:
     """True for a character :func:`visible` would escape (tests use it as the oracle)."""
     return char not in "\t\n" and bool(_unsafe_re().fullmatch(char))

@@ -40,7 +40,7 @@ from meum_doctor.errors import (
     TLSFailed,
 )
 from meum_doctor.secrets import url_without_query
-from meum_doctor.text import clean_line
+from meum_doctor.text import clean_line, shorten
 
 if TYPE_CHECKING:
     from meum_doctor.client.fetching import Answer
@@ -55,7 +55,7 @@ def _request_id(headers: Mapping[str, str]) -> str | None:
     for name in ("request-id", "x-request-id"):
         value = headers.get(name)
         if value:
-            return clean_line(value)[:100]
+            return shorten(clean_line(value), 100)
     return None
 
 
@@ -80,7 +80,9 @@ def api_error_text(body: bytes) -> str | None:
         or data.get("detail")
         or data.get("error_description")
     )
-    parts = [clean_line(str(part))[:200] for part in (code, message) if isinstance(part, str | int)]
+    # Cut between words: a cut inside an echoed key would show all of it but its end.
+    said = [str(part) for part in (code, message) if isinstance(part, str | int)]
+    parts = [shorten(clean_line(part), 200) for part in said]
     return ": ".join(part for part in parts if part) or None
 
 
@@ -237,4 +239,4 @@ def _short_reason(exc: BaseException) -> str:
     lowered = str(exc).lower()
     if "incomplete" in lowered or "peer closed" in lowered or "without sending" in lowered:
         return "the server closed the connection early"
-    return clean_line(f"{type(exc).__name__}: {exc}")[:120]
+    return shorten(clean_line(f"{type(exc).__name__}: {exc}"), 120)

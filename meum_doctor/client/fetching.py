@@ -35,7 +35,7 @@ from meum_doctor.client.transport import MAX_BODY, _read_capped, make_client
 from meum_doctor.documents import MEUM_STATUS, Document, Provenance
 from meum_doctor.errors import BadResponse, RedirectError, StatusUnavailable, TooLarge
 from meum_doctor.secrets import key_hint, url_without_query
-from meum_doctor.text import clean_line
+from meum_doctor.text import clean_line, shorten
 
 log = logging.getLogger("meum_doctor.client")
 
@@ -225,9 +225,14 @@ def redirect_target(
     target = urljoin(current, location)
     here, there = urlsplit(current), urlsplit(target)
     if (here.scheme, here.hostname, here.port) != (there.scheme, there.hostname, there.port):
+        # The host as written in Location, not urlsplit's lower-cased .hostname: an echoed
+        # key in lower case would no longer be recognised by the run's secrets scrub.
+        written = there.netloc.rpartition("@")[2]
+        found = written.lower().find(there.hostname or "\0")
+        host = written[found : found + len(there.hostname or "")] if found >= 0 else "?"
         raise RedirectError(
             f"{service} redirected to another site ({clean_line(there.scheme)}://"
-            f"{clean_line(there.hostname or '?')}); meum-doctor does not send the key there. "
+            f"{shorten(clean_line(host), 100)}); meum-doctor does not send the key there. "
             f"Check {option}."
         )
     return target

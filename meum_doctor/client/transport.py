@@ -19,7 +19,7 @@ import httpx
 
 from meum_doctor.client.policy import ACCEPT_ENCODING
 from meum_doctor.errors import BadResponse
-from meum_doctor.text import clean_line
+from meum_doctor.text import clean_line, shorten
 
 MAX_BODY = 1024 * 1024
 #: The most one decompression step may produce.
@@ -110,11 +110,13 @@ class _Releasing(httpx.AsyncByteStream):
 
 
 def content_codings(headers: httpx.Headers) -> list[str]:
-    """The content codings of an answer, in the order applied (``identity`` left out)."""
+    """The content codings of an answer, in the order applied (``identity`` left out), as
+    written: compared without case, but shown as sent, because an echoed key shown in
+    lower case is a key the run's secrets scrub no longer recognises."""
     codings: list[str] = []
     for value in headers.get_list("content-encoding"):
-        codings += [part.strip().lower() for part in value.split(",") if part.strip()]
-    return [coding for coding in codings if coding != "identity"]
+        codings += [part.strip() for part in value.split(",") if part.strip()]
+    return [coding for coding in codings if coding.lower() != "identity"]
 
 
 class Decoder:
@@ -125,17 +127,18 @@ class Decoder:
     """
 
     def __init__(self, coding: str | None) -> None:
-        self.coding = coding
+        # Matched without case; the message quotes it as sent (see content_codings).
+        self.coding = coding.lower() if coding is not None else None
         self._raw_deflate_tried = False
         self._zlib: Any = None
-        if coding in ("gzip", "x-gzip"):
+        if self.coding in ("gzip", "x-gzip"):
             self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif coding == "deflate":
+        elif self.coding == "deflate":
             self._zlib = zlib.decompressobj()
         elif coding is not None:
             raise BadResponse(
                 f"the API's answer could not be decoded: it uses the content coding "
-                f"{clean_line(coding)[:40]!r}, which meum-doctor did not ask for "
+                f"{shorten(clean_line(coding), 40)!r}, which meum-doctor did not ask for "
                 f"(it asks for {ACCEPT_ENCODING} only)"
             )
 
@@ -176,7 +179,8 @@ async def _read_capped(response: httpx.Response) -> tuple[bytes, bool]:
     if len(codings) > 1:
         raise BadResponse(
             "the API's answer is compressed more than once (Content-Encoding: "
-            f"{clean_line(', '.join(codings))[:100]}); meum-doctor accepts one coding at most"
+            f"{shorten(clean_line(', '.join(codings)), 100)}); "
+            "meum-doctor accepts one coding at most"
         )
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY:

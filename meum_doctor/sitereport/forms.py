@@ -34,8 +34,12 @@ MAX_LINES = 20_000
 
 HEADER_RE = re.compile(r"^#{3}\s*(.*?)\s*#{3}\s*$")
 # Only headers at the start of a line (after quote marks or an HTML tag) count, so that a
-# "###" inside a value is never mistaken for one.
-_HEADER_ANYWHERE_RE = re.compile(r"(?:^|[\r\n]|<br\s*/?>|>)[ \t>]*#{3} ?[^#\n<]{1,80}? ?#{3}", re.I)
+# "###" inside a value is never mistaken for one. A ">" counts only where a run of quote
+# marks starts (not after a space or another ">"): else each ">" of a line of 30,000 nested
+# quote marks started a scan to the line's end, and 64 KiB of "> " took seconds.
+_HEADER_ANYWHERE_RE = re.compile(
+    r"(?:^|[\r\n]|<br\s*/?>|(?<![ \t>])>)[ \t>]*#{3} ?[^#\n<]{1,80}? ?#{3}", re.I
+)
 # A tag that ends a line; a newline right after it is the same line end, not a blank line.
 _BR_RE = re.compile(r"(?:<br\s*/?>|</p\s*>|</div\s*>|</li\s*>|</tr\s*>)[ \t]*\n?", re.I)
 _TAG_RE = re.compile(r"</?[A-Za-z][^<>]{0,500}>")
