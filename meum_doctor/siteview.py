@@ -199,9 +199,15 @@ def build_view(
     document: Document, model: Any, redactor: Redactor, *, redact: bool, raw: str
 ) -> SiteReportView:
     """The view of one site report, every string through ``redactor``."""
-    shown_raw = redactor.text(raw[:RAW_LIMIT])
+    kept = raw
     if len(raw) > RAW_LIMIT:
-        shown_raw += f"\n… ({len(raw) - RAW_LIMIT:,} more characters)"
+        # Cut at whitespace, never inside a word: half a key or half a host name would no
+        # longer be recognised by the secrets scrub or the redactor, and would be shown.
+        cut = max(raw.rfind(" ", 0, RAW_LIMIT), raw.rfind("\n", 0, RAW_LIMIT))
+        kept = raw[: max(cut, 0)]
+    shown_raw = redactor.text(kept)
+    if len(kept) < len(raw):
+        shown_raw += f"\n… ({len(raw) - len(kept):,} more characters)"
     return SiteReportView(
         model=redactor.data(model_dict(model)),
         summary=tuple(

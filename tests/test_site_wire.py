@@ -344,3 +344,24 @@ def test_saving_what_the_run_does_not_have_is_a_usage_error(run: Any, tmp_path: 
     no_status = run(["check", "--site-report", str(TEXT), "--save-status", str(tmp_path / "y")])
     assert no_status.code == 2 and "--save-status has nothing to save" in no_status.err
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_a_raw_report_cut_at_its_limit_never_shows_half_a_secret(
+    run: Any, tmp_path: Path, fmt: str
+) -> None:
+    """The raw report is shown up to siteview.RAW_LIMIT characters; cut inside an echoed
+    secret, the part before the cut was no longer the secret and went out unscrubbed."""
+    from meum_doctor.siteview import RAW_LIMIT
+
+    secret = "sk_live_CUTsecret_9f8e7d6c5b4a3210"
+    text = TEXT.read_text(encoding="utf-8")
+    padding = RAW_LIMIT - len(text) - 1 - len(secret) // 2
+    body = text + "\n" + "x" * (padding - 1) + " " + secret + " tail\n"
+    path = tmp_path / "big.txt"
+    path.write_text(body, encoding="utf-8")
+    result = run(["check", "--input", str(STATUS), "--site-report", str(path), "--now", NOW,
+                  "-f", fmt], env={"MEUM_API_KEY": secret})
+    assert result.code == 1, result.err
+    assert "more characters)" in result.out  # it was cut
+    assert secret[:12] not in result.out
