@@ -22,7 +22,10 @@ from datetime import UTC, datetime
 
 from meum_doctor.config import Config, RuleSettings, configure, rule_settings
 from meum_doctor.documents import MEUM_STATUS, Document
+from meum_doctor.cause import Cause
 from meum_doctor.engine import discover, evaluate, select
+from meum_doctor.reasoning import diagnose as diagnose_causes
+from meum_doctor.reasoning import discover_causes, facts_of, select_both
 from meum_doctor.errors import UsageError
 from meum_doctor.evidence import gather
 from meum_doctor.redact import RedactionState
@@ -65,6 +68,8 @@ class Settings:
     timeout: float = 10.0
     #: The folders rules were loaded from (--rules-dir): their files are inputs of the run.
     rules_dirs: tuple[str, ...] = ()
+    #: The causes that weigh the findings, after --select/--ignore (issue 13).
+    causes: tuple[Cause, ...] = ()
 
 
 def prepare(
@@ -87,8 +92,12 @@ def prepare(
     config = configure(config_path)
     rules = discover(rules_dirs)
     settings = rule_settings(config, rules)
-    # As in ruff: --select replaces the configured selection, --ignore adds to it.
-    chosen = select(rules, list(selected) or list(config.select), [*config.ignore, *ignored])
+    causes = discover_causes(rules_dirs, rules)
+    # As in ruff: --select replaces the configured selection, --ignore adds to it. Rules and
+    # causes share the selectors (see reasoning.select_both).
+    chosen, chosen_causes = select_both(
+        rules, causes, list(selected) or list(config.select), [*config.ignore, *ignored]
+    )
     if not chosen:
         raise UsageError(
             f"no rule left to run after {_selection_text(config, selected, ignored)}; "
@@ -112,6 +121,7 @@ def prepare(
         now_given=now is not None,
         timeout=timeout,
         rules_dirs=tuple(rules_dirs),
+        causes=tuple(chosen_causes),
     )
 
 
@@ -283,6 +293,9 @@ def diagnose(documents: Sequence[Document], settings: Settings) -> Report:
     evaluation = evaluate(
         evidence, settings.rules, settings.config, settings.rule_settings, now
     )
+    reasoning = diagnose_causes(
+        settings.causes, facts_of(evaluation, settings.rules, evidence.models, now)
+    )
     return build_report(
         evidence,
         evaluation,
@@ -298,6 +311,7 @@ def diagnose(documents: Sequence[Document], settings: Settings) -> Report:
         timing=timing,
         available=settings.available,
         redaction=settings.redaction,
+        reasoning=reasoning,
     )
 
 
