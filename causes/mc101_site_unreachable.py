@@ -66,7 +66,7 @@ def site_unreachable(facts: Facts) -> Diagnosis | None:
             "does not load, contact the host to bring the site back.",
             "If it loads, ask the host whether a firewall, WAF or security plugin blocks "
             "requests from Meum, and allow them.",
-            "When the site is reachable, open WooCommerce → Settings → Meum and run the "
+            "When the site is reachable, open WooCommerce › Settings › Payments › Meum and run the "
             "connection test; Meum retries failed webhooks and the plugin checks in again.",
         ),
         confirm=(

@@ -34,7 +34,8 @@ def plugin_inactive(facts: Facts) -> Diagnosis | None:
     remediation = (
         "In wp-admin → Plugins, activate \"Meum Payments\" (install it again from the Meum "
         "dashboard if it is gone).",
-        "Open WooCommerce → Settings → Meum and check that the store shows as connected; "
+        "Open WooCommerce › Settings › Payments › Meum and check that the store shows as "
+        "connected; "
         "reconnect with a new connection key if it asks for one.",
         "Place a test order: Meum delivers the waiting webhooks once the plugin answers.",
     )
@@ -51,7 +52,7 @@ def plugin_inactive(facts: Facts) -> Diagnosis | None:
                 if facts.fired("MD108")
                 else "But Meum heard from the plugin recently: the report may be old."
             )
-            confirm = (
+            confirm: tuple[str, ...] = (
                 "Ask the merchant for a fresh System Status report of the live store.",
             )
         else:

@@ -1,4 +1,4 @@
-"""The store was cloned or moved: a staging copy or a changed domain took the integration over.
+"""The store was cloned or moved: a staging copy or a new domain took the connection over.
 
 Supports it: Meum's webhooks go to another host than the store's site URL (MD504), or the
 site's report is of another host than the one Meum is connected to (MD108). Both together
@@ -22,8 +22,7 @@ from ._common import ASK_SITE_REPORT, WEBHOOK_WORDS, chain, meum_issues
 
 @cause(id="MC103", name="store-cloned-or-moved", reads=("MD504", "MD108", "MD503", "MD501"))
 def store_cloned_or_moved(facts: Facts) -> Diagnosis | None:
-    """The store was cloned or moved: a staging copy or a changed domain took the integration
-    over."""
+    """The store was cloned or moved: a staging copy or a new domain took the connection over."""
     webhook_elsewhere, report_elsewhere = facts.fired("MD504"), facts.fired("MD108")
     if not (webhook_elsewhere or report_elsewhere):
         return None
@@ -56,8 +55,9 @@ def store_cloned_or_moved(facts: Facts) -> Diagnosis | None:
         reasoning=tuple(reasoning),
         remediation=(
             "On the copy (staging or old domain), deactivate the Meum plugin, or disconnect it "
-            "in WooCommerce → Settings → Meum, so it cannot take the connection again.",
-            "On the live store, open WooCommerce → Settings → Meum and reconnect: the webhooks "
+            "in WooCommerce › Settings › Payments › Meum, so it cannot take the connection again.",
+            "On the live store, open WooCommerce › Settings › Payments › Meum and reconnect: "
+            "the webhooks "
             "then point at the live store's own https:// address.",
             "Make staging copies with the Meum plugin deactivated from now on (most hosts' "
             "staging tools can exclude a plugin).",

@@ -37,7 +37,8 @@ def health_reason_listed(facts: Facts) -> Diagnosis | None:
         ),
         remediation=(
             "Do what Meum's issue asks (its steps are listed under the issue below).",
-            "Then open WooCommerce → Settings → Meum and run the connection test; the health "
+            "Then open WooCommerce › Settings › Payments › Meum and run the connection test; "
+            "the health "
             "recovers within a few minutes of the next check-in.",
         ),
         confirm=("Ask Meum support what the issue's code means if its text is unclear.",),

@@ -1,5 +1,4 @@
-"""Nobody has updated the site for a long time: WordPress, WooCommerce, PHP and plugins are all
-behind.
+"""Nobody updates the site: WordPress, WooCommerce, PHP and plugins are all behind.
 
 Supports it: version findings about at least three of the site's components (WordPress
 MD203/MD213, WooCommerce MD202/MD205, PHP MD209, plugins MD206, the Meum plugin MD201), at
@@ -33,8 +32,7 @@ COMPONENTS = {
 
 @cause(id="MC201", name="site-unmaintained", reads=tuple(COMPONENTS))
 def everything_outdated(facts: Facts) -> Diagnosis | None:
-    """Nobody has updated the site for a long time: WordPress, WooCommerce, PHP and plugins are
-    all behind."""
+    """Nobody updates the site: WordPress, WooCommerce, PHP and plugins are all behind."""
     found = facts.of(*COMPONENTS)
     behind = list(dict.fromkeys(COMPONENTS[f.rule] for f in found))
     if len(behind) < 3 or max(f.severity for f in found) < Severity.HIGH:

@@ -45,7 +45,8 @@ def credentials_revoked(facts: Facts) -> Diagnosis | None:
         ),
         remediation=(
             "In the Meum dashboard, open the store and create a new connection key.",
-            "In wp-admin → WooCommerce → Settings → Meum, choose Reconnect and paste the new key.",
+            "In wp-admin, open WooCommerce › Settings › Payments › Meum, choose Reconnect and "
+            "paste the new key.",
             "Run the connection test there: Meum re-enables the webhooks and the health "
             "recovers within minutes.",
         ),

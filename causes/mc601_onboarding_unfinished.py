@@ -39,7 +39,7 @@ def onboarding_unfinished(facts: Facts) -> Diagnosis | None:
         remediation=(
             "In the Meum dashboard, copy the store's connect key (create a new one if it "
             "expired).",
-            "In wp-admin → WooCommerce → Settings → Meum, paste it and choose Connect.",
+            "In wp-admin, WooCommerce › Settings › Payments › Meum, paste it and choose Connect.",
             "Run the connection test there and place a test order.",
         ),
         confirm=(),

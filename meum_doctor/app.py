@@ -20,14 +20,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from meum_doctor.cause import Cause
 from meum_doctor.config import Config, RuleSettings, configure, rule_settings
 from meum_doctor.documents import MEUM_STATUS, Document
-from meum_doctor.cause import Cause
 from meum_doctor.engine import discover, evaluate, select
-from meum_doctor.reasoning import diagnose as diagnose_causes
-from meum_doctor.reasoning import discover_causes, facts_of, select_both
 from meum_doctor.errors import UsageError
 from meum_doctor.evidence import gather
+from meum_doctor.reasoning import diagnose as diagnose_causes
+from meum_doctor.reasoning import discover_causes, facts_of, select_both
 from meum_doctor.redact import RedactionState
 from meum_doctor.report import ConfigUsed, Report, build_report
 from meum_doctor.rule import Rule, Severity

@@ -28,9 +28,9 @@ from meum_doctor import __version__
 from meum_doctor.cause import finding_ids
 from meum_doctor.documents import MEUM_STATUS, Document
 from meum_doctor.engine import Evaluation, RuleFinding
-from meum_doctor.reasoning import Reasoning
 from meum_doctor.errors import ExitCode
 from meum_doctor.evidence import Evidence
+from meum_doctor.reasoning import Reasoning
 from meum_doctor.redact import RedactionState, Redactor
 from meum_doctor.rule import Link, Rule, Severity
 from meum_doctor.secrets import Secrets, url_without_query
@@ -111,13 +111,25 @@ class ReportDiagnosis:
     #: True for confirmed and likely diagnoses: only they take findings out of the list.
     takes_findings: bool = True
 
-    @property
-    def heading(self) -> str:
-        """"Most likely cause", "Confirmed cause" or "Possible cause": what the block says."""
-        return {
-            "confirmed": "Confirmed cause",
-            "likely": "Most likely cause",
-        }.get(self.confidence, "Possible cause")
+    #: What the block is called: "Confirmed cause", "Most likely cause", "Also likely",
+    #: "Possible cause" (set by build_report, which knows the diagnoses before it).
+    heading: str = ""
+
+
+def _headings(diagnoses: Sequence[ReportDiagnosis]) -> tuple[ReportDiagnosis, ...]:
+    from dataclasses import replace
+
+    shown, seen_likely = [], False
+    for d in diagnoses:
+        if d.confidence == "confirmed":
+            heading = "Confirmed cause"
+        elif d.confidence == "likely":
+            heading = "Also likely" if seen_likely else "Most likely cause"
+            seen_likely = True
+        else:
+            heading = "Possible cause"
+        shown.append(replace(d, heading=heading))
+    return tuple(shown)
 
 
 #: Within one severity and category, the order an expert works in: WordPress core before
@@ -144,7 +156,7 @@ def _diagnoses(
     from meum_doctor.cause import Confidence
 
     rank = {finding_id: n for n, finding_id in enumerate(order)}
-    return tuple(
+    return _headings([
         ReportDiagnosis(
             cause=item.cause.id,
             name=item.cause.name,
@@ -160,7 +172,7 @@ def _diagnoses(
             takes_findings=item.diagnosis.confidence >= Confidence.LIKELY,
         )
         for item in reasoning.diagnoses
-    )
+    ])
 
 
 def _explained_by(diagnoses: Sequence[ReportDiagnosis]) -> dict[str, str]:
@@ -373,6 +385,13 @@ class Report:
         return tuple(
             f for f in self.findings if f.severity >= Severity.HIGH and f.explained_by is None
         )
+
+    @property
+    def urgent_none_text(self) -> str:
+        """What "Fix these first" says when it lists nothing."""
+        if any(f.severity >= Severity.HIGH for f in self.findings):
+            return "Nothing else critical or high: the diagnosis above explains the rest."
+        return "Nothing critical or high."
 
     def explained(self, diagnosis: ReportDiagnosis) -> tuple[ReportFinding, ...]:
         """The findings a diagnosis explains, in the report's order."""
