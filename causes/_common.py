@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from meum_doctor.cause import Fact, Facts
+from meum_doctor.rule import Severity
 
 #: What the site report would show, asked for whenever only Meum's view is at hand.
 ASK_SITE_REPORT = (
@@ -22,8 +23,9 @@ def said(fact: Fact | None) -> str:
 
 
 def chain(facts: Facts, *rules: str) -> list[str]:
-    """One sentence for each finding of these rules, in the run's order."""
-    return [said(f) for f in facts.of(*rules)]
+    """One sentence for each finding of these rules, in the run's order; informational
+    findings are no symptom worth a step of the chain (and are hidden without -v)."""
+    return [said(f) for f in facts.of(*rules) if f.severity > Severity.INFO]
 
 
 def meum_issues(facts: Facts, *words: str) -> tuple[str, ...]:

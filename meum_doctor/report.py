@@ -394,9 +394,14 @@ class Report:
         return "Nothing critical or high."
 
     def explained(self, diagnosis: ReportDiagnosis) -> tuple[ReportFinding, ...]:
-        """The findings a diagnosis explains, in the report's order."""
+        """The findings a diagnosis explains, in the report's order (all of them: the
+        Markdown and HTML reports show every finding)."""
         wanted = set(diagnosis.explains)
         return tuple(f for f in self.findings if f.id in wanted)
+
+    def explained_shown(self, diagnosis: ReportDiagnosis) -> tuple[ReportFinding, ...]:
+        """Those of them the terminal shows (informational ones only with -v)."""
+        return tuple(f for f in self.explained(diagnosis) if f.severity >= self.hidden_below)
 
     @property
     def unexplained_note(self) -> str | None:

@@ -50,7 +50,7 @@ def _diagnoses(report: Report, paint: Callable[[str, str], str]) -> list[str]:
         if d.confirm:
             lines.append("    To confirm it:")
             lines += [f"      - {clean_line(step)}" for step in d.confirm]
-        explained = report.explained(d)
+        explained = report.explained_shown(d)
         if explained:
             lines.append(f"    {'Explains' if d.takes_findings else 'Would explain'}:")
             lines += [
