@@ -22,6 +22,7 @@ point in the group ``meum_doctor.causes``, or a file in a rules directory.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -137,10 +138,17 @@ class Cause:
 
 
 def cause(*, id: str, name: str, reads: Iterable[str] = ()) -> Callable[[CauseFunction], Cause]:
-    """Make a :class:`Cause` of a function of :class:`Facts`; its docstring documents it."""
+    """Make a :class:`Cause` of a function of :class:`Facts`; its docstring documents it
+    (first line the summary; the rest, or else the rest of its module's docstring, the
+    documentation)."""
 
     def wrap(check: CauseFunction) -> Cause:
         summary, explanation = split_docstring(check.__doc__ or "")
+        if not explanation:
+            # One cause a file: its module docstring (same first line) documents it in full.
+            module = sys.modules.get(getattr(check, "__module__", "") or "")
+            if module is not None and module.__doc__:
+                explanation = split_docstring(module.__doc__)[1]
         return Cause(
             id=id,
             name=name,
