@@ -7,7 +7,7 @@ from meum_doctor.rule import Severity
 
 #: What the site report would show, asked for whenever only Meum's view is at hand.
 ASK_SITE_REPORT = (
-    "Ask the merchant for the System Status report (WooCommerce → Status → Get system report) "
+    "Ask the merchant for the System Status report (WooCommerce › Status › Get system report) "
     "and run again with --site-report: it shows from the site's side what Meum cannot see."
 )
 #: The rules of the site report that each name a specific reason for silence or failures.

@@ -32,7 +32,7 @@ def plugin_inactive(facts: Facts) -> Diagnosis | None:
         return None
     silent, failing = facts.fired("MD301"), facts.fired("MD501")
     remediation = (
-        "In wp-admin → Plugins, activate \"Meum Payments\" (install it again from the Meum "
+        "In wp-admin › Plugins, activate \"Meum Payments\" (install it again from the Meum "
         "dashboard if it is gone).",
         "Open WooCommerce › Settings › Payments › Meum and check that the store shows as "
         "connected; "
@@ -83,7 +83,7 @@ def plugin_inactive(facts: Facts) -> Diagnosis | None:
             remediation=remediation,
             confirm=(
                 ASK_SITE_REPORT,
-                "Or ask the merchant to look at wp-admin → Plugins: is \"Meum Payments\" active?",
+                "Or ask the merchant to look at wp-admin › Plugins: is \"Meum Payments\" active?",
             ),
         )
     return None

@@ -45,7 +45,7 @@ def everything_outdated(facts: Facts) -> Diagnosis | None:
         + " are all behind",
         explains=tuple(f.id for f in found),
         reasoning=(
-            *chain(facts, *COMPONENTS),
+            *(line for rule in COMPONENTS for line in chain(facts, rule)),
             f"{len(behind)} parts of the site are behind at once: one neglected site, not "
             "separate problems.",
         ),
@@ -54,7 +54,7 @@ def everything_outdated(facts: Facts) -> Diagnosis | None:
             "staging copy with the Meum plugin deactivated to try the updates there first.",
             "Update in this order, checking the shop after each: "
             + ", then ".join(ordered)
-            + " (PHP through the host's control panel, the rest in wp-admin → Dashboard → "
+            + " (PHP through the host's control panel, the rest in wp-admin › Dashboard › "
             "Updates).",
             "Place a test order with Meum, and agree with the merchant who updates the site from "
             "now on (monthly, or automatic minor updates).",

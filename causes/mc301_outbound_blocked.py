@@ -57,7 +57,7 @@ def outbound_blocked(facts: Facts) -> Diagnosis | None:
             "the error the System Status report shows for remote post/get.",
             "Check the site's own firewall or security plugin, and WP_HTTP_BLOCK_EXTERNAL in "
             "wp-config.php (add api.meum.io to WP_ACCESSIBLE_HOSTS if it is set).",
-            "Open WooCommerce → Status and check remote post and get show a tick, then run the "
+            "Open WooCommerce › Status and check remote post and get show a tick, then run the "
             "connection test in WooCommerce › Settings › Payments › Meum.",
         ),
         confirm=()

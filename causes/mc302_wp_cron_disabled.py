@@ -54,7 +54,7 @@ def wp_cron_disabled(facts: Facts) -> Diagnosis | None:
             "https://<store>/wp-cron.php?doing_wp_cron every 5 minutes.",
             "Or remove define('DISABLE_WP_CRON', true) from wp-config.php so WordPress runs "
             "its schedule on page views again.",
-            "Check WooCommerce → Status → Scheduled Actions: the past-due actions run within "
+            "Check WooCommerce › Status › Scheduled Actions: the past-due actions run within "
             "minutes, and Meum shows a fresh check-in.",
         ),
         confirm=("Ask the host whether a system cron job runs wp-cron.php, and how often.",),

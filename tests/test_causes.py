@@ -245,3 +245,17 @@ def test_a_cause_that_raises_is_contained(run: Any, tmp_path: Path) -> None:
     assert report["rule_coverage"]["evaluated"] == report["rule_coverage"]["selected"]
     assert report["verdict"] == "incomplete" or result.code == 1
     assert "Traceback" not in result.err
+
+
+def test_batch_counts_stores_per_cause(run: Any, tmp_path: Path) -> None:
+    for name, copies in (("degraded", 2), ("disconnected", 1), ("healthy", 1)):
+        for n in range(copies):
+            (tmp_path / f"{name}{n}.json").write_text((EXAMPLES / f"{name}.json").read_text())
+    summary = json.loads(run(["batch", str(tmp_path), "--now", NOW, "-f", "json"]).out)
+    assert summary["causes"] == [
+        {"cause": "MC101", "name": "site-unreachable-from-meum", "stores": 2},
+        {"cause": "MC201", "name": "site-unmaintained", "stores": 2},
+        {"cause": "MC401", "name": "credentials-revoked", "stores": 1},
+    ]  # MC102 is only possible for the degraded stores: no count
+    text = run(["batch", str(tmp_path), "--now", NOW]).out
+    assert "Most likely causes across the fleet:\n  2 stores: MC101 site-unreachable-from-meum" in text
