@@ -21,6 +21,7 @@ point in the group ``meum_doctor.causes``, or a file in a rules directory.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -71,13 +72,24 @@ class Facts:
     models: Mapping[str, Any] = field(default_factory=dict)
     now: datetime | None = None
 
+    def __post_init__(self) -> None:
+        # Causes ask "did rule X fire?" dozens of times a run: index the findings once.
+        index: dict[str, list[Fact]] = {}
+        for fact in self.findings:
+            index.setdefault(fact.rule, []).append(fact)
+        object.__setattr__(self, "_by_rule", {k: tuple(v) for k, v in index.items()})
+
     def of(self, *rules: str) -> tuple[Fact, ...]:
         """The findings of these rules, in the run's order."""
+        by_rule: dict[str, tuple[Fact, ...]] = self.__dict__["_by_rule"]
+        if len(rules) == 1:
+            return by_rule.get(rules[0], ())
         return tuple(f for f in self.findings if f.rule in rules)
 
     def fired(self, *rules: str) -> bool:
         """True when any of these rules found something."""
-        return any(f.rule in rules for f in self.findings)
+        by_rule: dict[str, tuple[Fact, ...]] = self.__dict__["_by_rule"]
+        return any(rule in by_rule for rule in rules)
 
     def quiet(self, rule: str) -> bool:
         """True when the rule ran and found nothing (it did not merely not run)."""
@@ -94,12 +106,20 @@ class Facts:
     def mentioning(self, rule: str, *words: str) -> tuple[Fact, ...]:
         """The findings of ``rule`` whose title mentions any of ``words`` (any case): how a
         cause claims the issues Meum lists in its own words (MD103)."""
-        pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
-        return tuple(f for f in self.of(rule) if pattern.search(f.title))
+        found = self.of(rule)
+        if not found:
+            return ()
+        pattern = _words(words)
+        return tuple(f for f in found if pattern.search(f.title))
 
     def has_evidence(self, kind: str) -> bool:
         """True when the run had a document of this kind (``site-report``)."""
         return self.models.get(kind) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _words(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
 
 
 @dataclass(frozen=True)

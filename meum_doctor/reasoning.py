@@ -217,7 +217,7 @@ def facts_of(
                 rule=item.rule.id,
                 severity=item.severity,
                 title=item.finding.title,
-                evidence=dict(item.finding.evidence),
+                evidence=item.finding.evidence,
             )
             for finding_id, item in zip(ids, evaluation.findings, strict=True)
         ),

@@ -163,7 +163,7 @@ def test_explain_a_cause(run: Any) -> None:
 
 def test_a_rules_dir_cause_diagnoses_and_unknown_ids_are_dropped(run: Any, tmp_path: Path) -> None:
     folder = write(tmp_path / "causes", "acme.py", CAUSE_FILE)
-    result, report = check_json(run, "--demo", "degraded", "--rules-dir", str(folder))
+    _, report = check_json(run, "--demo", "degraded", "--rules-dir", str(folder))
     first = report["diagnoses"][0]
     assert first["cause"] == "ACME901" and first["explains"] == ["MD501"]
     webhooks = next(f for f in report["findings"] if f["rule"] == "MD501")
