@@ -259,3 +259,18 @@ def test_batch_counts_stores_per_cause(run: Any, tmp_path: Path) -> None:
     ]  # MC102 is only possible for the degraded stores: no count
     text = run(["batch", str(tmp_path), "--now", NOW]).out
     assert "Most likely causes across the fleet:\n  2 stores: MC101 site-unreachable-from-meum" in text
+
+
+def test_the_readme_cause_example_works(run: Any, tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("### Writing a cause", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    folder = write(tmp_path / "readme", "acme.py", code)
+    status = json.loads((EXAMPLES / "healthy.json").read_text())
+    status["webhook_health"] = "FAILING"
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(status))
+    _, report = check_json(run, "--input", str(path), "--rules-dir", str(folder))
+    assert [(d["cause"], d["confidence"], d["explains"]) for d in report["diagnoses"]] == [
+        ("ACME901", "likely", ["MD501"])
+    ]
