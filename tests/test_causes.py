@@ -274,3 +274,26 @@ def test_the_readme_cause_example_works(run: Any, tmp_path: Path) -> None:
     assert [(d["cause"], d["confidence"], d["explains"]) for d in report["diagnoses"]] == [
         ("ACME901", "likely", ["MD501"])
     ]
+
+
+def test_diagnosis_texts_are_inert_and_redacted(run: Any, tmp_path: Path) -> None:
+    from htmlcheck import assert_inert, parse_html
+    from markdown_it import MarkdownIt
+    from test_report import PAYLOAD
+
+    status = json.loads((EXAMPLES / "healthy.json").read_text())
+    status.update(health_status="DEGRADED", issues=["Webhook trouble at shop.example " + PAYLOAD])
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(status))
+    _, report = check_json(run, "--input", str(path))
+    assert report["diagnoses"][0]["cause"] == "MC104"
+    assert any(PAYLOAD[:20] in step for step in report["diagnoses"][0]["reasoning"])
+    html = run(["check", "--input", str(path), "--now", NOW, "-f", "html"]).out
+    assert_inert(parse_html(html), allowed_hosts=("lumen-coffee.example",))
+    markdown = run(["check", "--input", str(path), "--now", NOW, "-f", "markdown"]).out
+    diagnosis = markdown.split("## Diagnosis")[1].split("## Fix these first")[0]
+    assert_inert(parse_html(MarkdownIt("gfm-like").render(diagnosis)))
+    text = run(["check", "--input", str(path), "--now", NOW]).out
+    assert "\x1b" not in text and "\u202e" not in text
+    _, redacted = check_json(run, "--input", str(path), "--redact")
+    assert "shop.example" not in json.dumps(redacted["diagnoses"])
