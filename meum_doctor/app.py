@@ -23,9 +23,10 @@ from datetime import UTC, datetime
 from meum_doctor.cause import Cause
 from meum_doctor.config import Config, RuleSettings, configure, rule_settings
 from meum_doctor.documents import MEUM_STATUS, Document
-from meum_doctor.engine import discover, evaluate, select
+from meum_doctor.engine import choose, discover, evaluate
 from meum_doctor.errors import UsageError
 from meum_doctor.evidence import gather
+from meum_doctor.ids import selects
 from meum_doctor.reasoning import diagnose as diagnose_causes
 from meum_doctor.reasoning import discover_causes, facts_of, select_both
 from meum_doctor.redact import RedactionState
@@ -91,8 +92,8 @@ def prepare(
     """
     config = configure(config_path)
     rules = discover(rules_dirs)
-    settings = rule_settings(config, rules)
     causes = discover_causes(rules_dirs, rules)
+    settings = rule_settings(config, rules, [c.id for c in causes])
     # As in ruff: --select replaces the configured selection, --ignore adds to it. Rules and
     # causes share the selectors (see reasoning.select_both).
     chosen, chosen_causes = select_both(
@@ -144,10 +145,12 @@ def config_used(config: Config, rules: Sequence[Rule]) -> ConfigUsed | None:
     """What a report records of the configuration file, if one is in force."""
     if config.path is None:
         return None
-    try:  # the rules the file's own select and ignore leave out
-        kept = {rule.id for rule in select(rules, list(config.select), list(config.ignore))}
-    except UsageError:  # a selector that matches no rule was reported already, or overridden
-        kept = {rule.id for rule in rules}
+    # The rules the file's own select and ignore leave out. Only selectors naming rules count:
+    # cause IDs share the lists, and one matching nothing was reported already, or overridden.
+    def own(selectors: Sequence[str]) -> list[str]:
+        return [s for s in selectors if any(selects(s, rule.id) for rule in rules)]
+
+    kept = {rule.id for rule in choose(rules, own(config.select), own(config.ignore))}
     return ConfigUsed(
         path=config.path,
         sha256=config.sha256 or "",

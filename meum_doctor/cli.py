@@ -563,7 +563,9 @@ def rules(config_path: str | None, rules_dirs: Sequence[str], fmt: str) -> None:
     config = configure(config_path)
     _announce_config(config)
     found = discover(rules_dirs)
-    settings = rule_settings(config, found)
+    from meum_doctor.reasoning import discover_causes
+
+    settings = rule_settings(config, found, [c.id for c in discover_causes(rules_dirs, found)])
     render = {
         "text": ruledocs.listing_text,
         "json": ruledocs.listing_json,
@@ -625,7 +627,10 @@ def explain(rule_id: str, config_path: str | None, rules_dirs: Sequence[str]) ->
         raise UsageError(
             f"no rule or cause {rule_id!r}; `meum-doctor rules` and `meum-doctor causes` list them"
         )
-    setting = rule_settings(config, found.values())[rule.id]
+    from meum_doctor.reasoning import discover_causes
+
+    cause_ids = [c.id for c in discover_causes(rules_dirs, loaded)]
+    setting = rule_settings(config, found.values(), cause_ids)[rule.id]
     click.echo(explain_text(rule, setting, config), nl=False)
 
 

@@ -297,3 +297,11 @@ def test_diagnosis_texts_are_inert_and_redacted(run: Any, tmp_path: Path) -> Non
     assert "\x1b" not in text and "\u202e" not in text
     _, redacted = check_json(run, "--input", str(path), "--redact")
     assert "shop.example" not in json.dumps(redacted["diagnoses"])
+
+
+def test_a_configuration_may_ignore_causes(run: Any, tmp_path: Path) -> None:
+    config = tmp_path / "meum-doctor.toml"
+    config.write_text('ignore = ["MC101", "MD505"]\n')
+    _, report = check_json(run, "--demo", "degraded", "--config", str(config))
+    assert "MC101" not in [d["cause"] for d in report["diagnoses"]]
+    assert report["config"]["ignored_rules"] == ["MD505"]
