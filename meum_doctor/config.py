@@ -464,10 +464,10 @@ def rule_settings(
     """
     check = _Checker(config.path)
     by_id = {r.id: r for r in rules}
-    known = [*by_id, *causes]
+    selectable = [*by_id, *causes]
     for key, selectors in (("select", config.select), ("ignore", config.ignore)):
         for selector in selectors:
-            if not any(ids.selects(selector, item_id) for item_id in known):
+            if not any(ids.selects(selector, item_id) for item_id in selectable):
                 raise check.fail(
                     key,
                     f"{selector!r} matches no rule or cause (`meum-doctor rules` and "
