@@ -305,3 +305,19 @@ def test_a_configuration_may_ignore_causes(run: Any, tmp_path: Path) -> None:
     _, report = check_json(run, "--demo", "degraded", "--config", str(config))
     assert "MC101" not in [d["cause"] for d in report["diagnoses"]]
     assert report["config"]["ignored_rules"] == ["MD505"]
+
+
+def test_remaining_findings_follow_the_experts_order(run: Any) -> None:
+    _, report = check_json(run, "--demo", "degraded", "--ignore", "MC")
+    high_versions = [f["rule"] for f in report["findings"]
+                     if f["severity"] == "high" and f["category"] == "versions"]
+    assert high_versions == ["MD203", "MD205", "MD201"]  # WordPress, WooCommerce, then plugins
+
+
+def test_batch_markdown_and_html_show_the_causes(run: Any, tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text((EXAMPLES / "disconnected.json").read_text())
+    markdown = run(["batch", str(tmp_path), "--now", NOW, "-f", "markdown"]).out
+    assert "## Most likely causes across the fleet" in markdown
+    assert "| MC401 | credentials-revoked | 1 |" in markdown
+    html = run(["batch", str(tmp_path), "--now", NOW, "-f", "html"]).out
+    assert '<tr data-cause="MC401">' in html
