@@ -20,11 +20,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from meum_doctor.cause import Cause
 from meum_doctor.config import Config, RuleSettings, configure, rule_settings
 from meum_doctor.documents import MEUM_STATUS, SITE_REPORT, Document
-from meum_doctor.engine import discover, evaluate, select
+from meum_doctor.engine import choose, discover, evaluate
 from meum_doctor.errors import UsageError
 from meum_doctor.evidence import gather
+from meum_doctor.ids import selects
+from meum_doctor.reasoning import diagnose as diagnose_causes
+from meum_doctor.reasoning import discover_causes, facts_of, select_both
 from meum_doctor.redact import RedactionState
 from meum_doctor.report import ConfigUsed, Report, build_report
 from meum_doctor.rule import Rule, Severity
@@ -73,6 +77,8 @@ class Settings:
     rules_dirs: tuple[str, ...] = ()
     #: JSON reports also carry the site report's body (--include-raw).
     include_raw: bool = False
+    #: The causes that weigh the findings, after --select/--ignore (issue 13).
+    causes: tuple[Cause, ...] = ()
 
 
 def prepare(
@@ -94,9 +100,13 @@ def prepare(
     """
     config = configure(config_path)
     rules = discover(rules_dirs)
-    settings = rule_settings(config, rules)
-    # As in ruff: --select replaces the configured selection, --ignore adds to it.
-    chosen = select(rules, list(selected) or list(config.select), [*config.ignore, *ignored])
+    causes = discover_causes(rules_dirs, rules)
+    settings = rule_settings(config, rules, [c.id for c in causes])
+    # As in ruff: --select replaces the configured selection, --ignore adds to it. Rules and
+    # causes share the selectors (see reasoning.select_both).
+    chosen, chosen_causes = select_both(
+        rules, causes, list(selected) or list(config.select), [*config.ignore, *ignored]
+    )
     if not chosen:
         raise UsageError(
             f"no rule left to run after {_selection_text(config, selected, ignored)}; "
@@ -120,6 +130,7 @@ def prepare(
         now_given=now is not None,
         timeout=timeout,
         rules_dirs=tuple(rules_dirs),
+        causes=tuple(chosen_causes),
     )
 
 
@@ -142,10 +153,12 @@ def config_used(config: Config, rules: Sequence[Rule]) -> ConfigUsed | None:
     """What a report records of the configuration file, if one is in force."""
     if config.path is None:
         return None
-    try:  # the rules the file's own select and ignore leave out
-        kept = {rule.id for rule in select(rules, list(config.select), list(config.ignore))}
-    except UsageError:  # a selector that matches no rule was reported already, or overridden
-        kept = {rule.id for rule in rules}
+    # The rules the file's own select and ignore leave out. Only selectors naming rules count:
+    # cause IDs share the lists, and one matching nothing was reported already, or overridden.
+    def own(selectors: Sequence[str]) -> list[str]:
+        return [s for s in selectors if any(selects(s, rule.id) for rule in rules)]
+
+    kept = {rule.id for rule in choose(rules, own(config.select), own(config.ignore))}
     return ConfigUsed(
         path=config.path,
         sha256=config.sha256 or "",
@@ -375,6 +388,9 @@ def diagnose(documents: Sequence[Document], settings: Settings) -> Report:
     evaluation = evaluate(
         evidence, settings.rules, settings.config, settings.rule_settings, now
     )
+    reasoning = diagnose_causes(
+        settings.causes, facts_of(evaluation, settings.rules, evidence.models, now)
+    )
     return build_report(
         evidence,
         evaluation,
@@ -391,6 +407,7 @@ def diagnose(documents: Sequence[Document], settings: Settings) -> Report:
         available=settings.available,
         redaction=settings.redaction,
         include_raw=settings.include_raw,
+        reasoning=reasoning,
     )
 
 

@@ -107,6 +107,8 @@ class StoreResult:
     fails: bool = False
     #: The rules that failed to run for this store (its report is incomplete).
     failed_rules: tuple[str, ...] = ()
+    #: The causes diagnosed confirmed or likely for the store (possible ones are no count).
+    causes: tuple[str, ...] = ()
     #: Why it could not be checked; None when it was.
     error: str | None = None
     #: The code of that error (meum_doctor.errors.CODES), and the HTTP status and request id
@@ -164,6 +166,9 @@ class BatchSummary:
     summary_dir: str | None = None
     #: The configuration file in force, recorded as in every store's report.
     config: ConfigUsed | None = None
+    #: (cause ID, name, number of stores it is confirmed or likely for), most first: what an
+    #: incident needs ("212 stores: outgoing requests blocked").
+    cause_totals: tuple[tuple[str, str, int], ...] = ()
 
     @property
     def total(self) -> int:
@@ -791,6 +796,7 @@ def _finish(
         fails=report.fails,
         report_file=target.report_file,
         failed_rules=report.failed_rules,
+        causes=tuple(d.cause for d in report.diagnoses if d.takes_findings),
     )
     on_store(result, report)
 
@@ -861,16 +867,19 @@ def summarize(
     checked: list[StoreResult] = []
     failed: list[StoreResult] = []
     totals: Counter[str] = Counter()
+    cause_totals: Counter[str] = Counter()
     for result in results:
         if result.error is not None:
             failed.append(result)
         else:
             checked.append(result)
             totals.update(result.rules)
+            cause_totals.update(result.causes)
     checked.sort(key=lambda r: (r.sort_key(), r.label))
     failed.sort(key=lambda r: r.label)
     verdicts = Counter(r.verdict for r in checked)
     names = {rule.id: rule.name for rule in settings.rules}
+    cause_names = {cause.id: cause.name for cause in settings.causes}
     return BatchSummary(
         stores=tuple(checked),
         failures=tuple(failed),
@@ -890,6 +899,10 @@ def summarize(
         planned=len(checked) + len(failed) if planned is None else planned,
         summary_dir=summary_dir,
         config=settings.config_used,
+        cause_totals=tuple(
+            (cause, cause_names.get(cause, ""), n)
+            for cause, n in sorted(cause_totals.items(), key=lambda i: (-i[1], i[0]))
+        ),
     )
 
 

@@ -641,7 +641,9 @@ def rules(config_path: str | None, rules_dirs: Sequence[str], fmt: str) -> None:
     config = configure(config_path)
     _announce_config(config)
     found = discover(rules_dirs)
-    settings = rule_settings(config, found)
+    from meum_doctor.reasoning import discover_causes
+
+    settings = rule_settings(config, found, [c.id for c in discover_causes(rules_dirs, found)])
     render = {
         "text": ruledocs.listing_text,
         "json": ruledocs.listing_json,
@@ -651,22 +653,62 @@ def rules(config_path: str | None, rules_dirs: Sequence[str], fmt: str) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
+@RULES_DIR
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="markdown writes the cause reference (docs/causes.md is made this way).",
+)
+def causes(rules_dirs: Sequence[str], fmt: str) -> None:
+    """List every cause: ID, name, origin, the rules it reads, and summary."""
+    from meum_doctor import ruledocs
+    from meum_doctor.engine import discover
+    from meum_doctor.reasoning import discover_causes
+
+    found = discover_causes(rules_dirs, discover(rules_dirs))
+    render = {
+        "text": ruledocs.causes_text,
+        "json": ruledocs.causes_json,
+        "markdown": ruledocs.causes_markdown,
+    }[fmt]
+    click.echo(render(found), nl=False)
+
+
+@cli.command(context_settings=CONTEXT)
 @click.argument("rule_id", metavar="ID")
 @CONFIG
 @RULES_DIR
 def explain(rule_id: str, config_path: str | None, rules_dirs: Sequence[str]) -> None:
-    """Print one rule's full documentation, with the configured thresholds filled in."""
+    """Print one rule's or cause's full documentation, with the configured thresholds filled
+    in."""
     from meum_doctor.config import configure, rule_settings
     from meum_doctor.engine import discover
-    from meum_doctor.ruledocs import explain_text
+    from meum_doctor.ruledocs import explain_cause_text, explain_text
 
     config = configure(config_path)
     _announce_config(config)
-    found = {r.id: r for r in discover(rules_dirs)}
-    rule = found.get(rule_id.strip().upper())
+    loaded = discover(rules_dirs)
+    found = {r.id: r for r in loaded}
+    wanted = rule_id.strip().upper()
+    rule = found.get(wanted)
     if rule is None:
-        raise UsageError(f"no rule {rule_id!r}; `meum-doctor rules` lists them")
-    setting = rule_settings(config, found.values())[rule.id]
+        from meum_doctor.reasoning import discover_causes
+
+        known = {c.id: c for c in discover_causes(rules_dirs, loaded)}
+        if wanted in known:
+            click.echo(explain_cause_text(known[wanted]), nl=False)
+            return
+        raise UsageError(
+            f"no rule or cause {rule_id!r}; `meum-doctor rules` and `meum-doctor causes` list them"
+        )
+    from meum_doctor.reasoning import discover_causes
+
+    cause_ids = [c.id for c in discover_causes(rules_dirs, loaded)]
+    setting = rule_settings(config, found.values(), cause_ids)[rule.id]
     click.echo(explain_text(rule, setting, config), nl=False)
 
 

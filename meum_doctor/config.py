@@ -454,18 +454,24 @@ def is_selector(text: str) -> bool:
     return ids.is_selector(text)
 
 
-def rule_settings(config: Config, rules: Iterable[Rule]) -> dict[str, RuleSettings]:
+def rule_settings(
+    config: Config, rules: Iterable[Rule], causes: Iterable[str] = ()
+) -> dict[str, RuleSettings]:
     """Check each ``[rules.ID]`` table against the rules loaded, and resolve the options.
 
     Every loaded rule gets an entry: its default options overlaid with the configured ones.
+    ``causes`` are the IDs of the causes loaded, which ``select`` and ``ignore`` may name too.
     """
     check = _Checker(config.path)
     by_id = {r.id: r for r in rules}
+    selectable = [*by_id, *causes]
     for key, selectors in (("select", config.select), ("ignore", config.ignore)):
         for selector in selectors:
-            if not any(ids.selects(selector, rule_id) for rule_id in by_id):
+            if not any(ids.selects(selector, item_id) for item_id in selectable):
                 raise check.fail(
-                    key, f"{selector!r} matches no rule (`meum-doctor rules` lists them)"
+                    key,
+                    f"{selector!r} matches no rule or cause (`meum-doctor rules` and "
+                    "`meum-doctor causes` list them)",
                 )
     for rule_id in config.rules:
         if rule_id not in by_id:

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from types import ModuleType
-from typing import cast
+from typing import Any, Protocol, TypeVar, cast
 
 from meum_doctor.config import Config, RuleSettings
 from meum_doctor.errors import RuleLoadError, UsageError
@@ -44,6 +44,13 @@ from meum_doctor.rule import (
 from meum_doctor.status import Status
 
 ENTRY_POINT_GROUP = "meum_doctor.rules"
+#: Anything with an ``id``: a rule, or a cause (they share one ID space and one selection).
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_Item = TypeVar("_Item", bound=_HasId)
 BUILTIN = "built-in"
 
 
@@ -63,14 +70,14 @@ def discover(rules_dirs: Sequence[str] = (), *, plugins: bool = True) -> list[Ru
     return found
 
 
-def _may_have_plugins() -> bool:
+def _may_have_plugins(group: str = ENTRY_POINT_GROUP) -> bool:
     """Does any installed distribution declare the ``meum_doctor.rules`` group?
 
     A cheap look at the ``entry_points.txt`` files on sys.path, so the common case (no
     plugin) does not pay for importing importlib.metadata at every start. When in doubt (a
     zip on sys.path), it says yes and importlib.metadata decides.
     """
-    needle = f"[{ENTRY_POINT_GROUP}]"
+    needle = f"[{group}]"
     for entry in sys.path:
         folder = entry or "."
         if not os.path.isdir(folder):
@@ -114,29 +121,55 @@ def _from_entry_points() -> list[Rule]:
 
 
 def _from_directory(directory: str) -> list[Rule]:
+    rules: list[Rule] = []
+    for file, module in load_directory(directory):
+        origin = f"rules-dir {file}"
+        rules += _collect(_rules_of(module, origin), origin)
+    return rules
+
+
+#: Rules files already loaded, by (path, modification time, size): the causes registry reads
+#: the same modules for the causes they define, and a file must run once per change.
+_LOADED: dict[tuple[str, int, int], ModuleType] = {}
+
+
+def load_directory(directory: str) -> list[tuple[str, ModuleType]]:
+    """Every ``*.py`` file of a rules directory, loaded as a private module: (file, module)."""
     from pathlib import Path  # only for --rules-dir: not worth loading on every run
 
     path = Path(directory)
     if not path.is_dir():
         raise RuleLoadError(f"rules directory {directory} does not exist or is not a folder")
-    rules: list[Rule] = []
+    loaded = []
     for file in sorted(path.glob("*.py")):
-        origin = f"rules-dir {file}"
-        # A private, path-derived name: two folders may both hold a "custom.py".
-        digest = hashlib.sha256(str(file.resolve()).encode()).hexdigest()[:12]
-        module_name = f"meum_doctor._rules_dir.{file.stem}_{digest}"
-        spec = importlib.util.spec_from_file_location(module_name, file)
-        if spec is None or spec.loader is None:
-            raise RuleLoadError(f"cannot load rules file {file}")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module  # as import does: dataclasses look themselves up
         try:
-            spec.loader.exec_module(module)
-        except Exception as exc:  # SyntaxError included: name the file, do not crash
-            del sys.modules[module_name]
-            raise RuleLoadError(f"rules file {file} failed to load: {_describe(exc)}") from exc
-        rules += _collect(_rules_of(module, origin), origin)
-    return rules
+            info = file.stat()
+        except OSError as exc:
+            raise RuleLoadError(f"cannot load rules file {file}: {_describe(exc)}") from exc
+        key = (str(file.resolve()), info.st_mtime_ns, info.st_size)
+        module = _LOADED.get(key)
+        if module is None:
+            module = _load_file(file)
+            _LOADED[key] = module
+        loaded.append((str(file), module))
+    return loaded
+
+
+def _load_file(file: Any) -> ModuleType:
+    # A private, path-derived name: two folders may both hold a "custom.py".
+    digest = hashlib.sha256(str(file.resolve()).encode()).hexdigest()[:12]
+    module_name = f"meum_doctor._rules_dir.{file.stem}_{digest}"
+    spec = importlib.util.spec_from_file_location(module_name, file)
+    if spec is None or spec.loader is None:
+        raise RuleLoadError(f"cannot load rules file {file}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module  # as import does: dataclasses look themselves up
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:  # SyntaxError included: name the file, do not crash
+        del sys.modules[module_name]
+        raise RuleLoadError(f"rules file {file} failed to load: {_describe(exc)}") from exc
+    return module
 
 
 def _rules_of(loaded: object, origin: str) -> Iterable[object]:
@@ -255,14 +288,20 @@ def select(rules: Sequence[Rule], selected: Sequence[str], ignored: Sequence[str
                     f"{option} {selector} matches no rule (`meum-doctor rules` lists them)"
                 )
 
-    def longest(rule_id: str, selectors: Sequence[str]) -> int:
-        return max((len(s) for s in selectors if selects(s, rule_id)), default=-1)
+    return choose(rules, selected, ignored)
+
+
+def choose(items: Sequence[_Item], selected: Sequence[str], ignored: Sequence[str]) -> list[_Item]:
+    """The items (rules or causes) the selectors keep, without checking the selectors."""
+
+    def longest(item_id: str, selectors: Sequence[str]) -> int:
+        return max((len(s) for s in selectors if selects(s, item_id)), default=-1)
 
     chosen = []
-    for rule in rules:
-        picked = longest(rule.id, selected) if selected else 0
-        if picked >= 0 and picked > longest(rule.id, ignored):
-            chosen.append(rule)
+    for item in items:
+        picked = longest(item.id, selected) if selected else 0
+        if picked >= 0 and picked > longest(item.id, ignored):
+            chosen.append(item)
     return chosen
 
 

@@ -13,8 +13,13 @@ uses=("meum-status",))`` declares other kinds: the function then receives the mo
 needed kind, then of each used kind (None when absent), in declared order, then the
 context. A rule whose needs are not all present is not run; the report lists it as not
 evaluated, and that never makes a run incomplete.
+
+A cause (``@cause(id="ACME901", name=...)``, see :mod:`meum_doctor.cause`) is a function of
+the run's :class:`Facts` returning a :class:`Diagnosis` or None; put it in a rules-dir file
+or a plugin's ``meum_doctor.causes`` entry point.
 """
 
+from meum_doctor.cause import Cause, Confidence, Diagnosis, Fact, Facts, cause
 from meum_doctor.connection import Connection, ConnectionField, connection_of
 from meum_doctor.hosts import same_site
 from meum_doctor.policy import ComponentPolicy, InsecureList, VersionPolicy, parse_version
@@ -38,10 +43,15 @@ from meum_doctor.versions import WPVersion, read_version
 __all__ = [
     "STATUS_FIELDS",
     "Category",
+    "Cause",
     "ComponentPolicy",
+    "Confidence",
     "Connection",
     "ConnectionField",
     "Context",
+    "Diagnosis",
+    "Fact",
+    "Facts",
     "FieldSpec",
     "Finding",
     "InsecureList",
@@ -55,6 +65,7 @@ __all__ = [
     "WPVersion",
     "admin_link",
     "age_text",
+    "cause",
     "connection_of",
     "host_of",
     "http_url",

@@ -26,10 +26,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from meum_doctor import __version__
+from meum_doctor.cause import finding_ids
 from meum_doctor.documents import MEUM_STATUS, SITE_REPORT, Document
 from meum_doctor.engine import Evaluation, RuleFinding
 from meum_doctor.errors import ExitCode
 from meum_doctor.evidence import Evidence
+from meum_doctor.reasoning import Reasoning
 from meum_doctor.redact import RedactionState, Redactor
 from meum_doctor.rule import Link, Rule, Severity
 from meum_doctor.secrets import Secrets, url_without_query
@@ -83,6 +85,107 @@ class ReportFinding:
     evidence: dict[str, Any]
     remediation: tuple[str, ...]
     links: tuple[Link, ...]
+    #: Its id in this report: the rule ID, with -2, -3 … for the rule's further findings.
+    id: str = ""
+    #: The cause (MC… ID) of the diagnosis that explains it, or None.
+    explained_by: str | None = None
+
+
+# Diagnoses (issue 13) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportDiagnosis:
+    """A diagnosis as shown: the cause, how sure, and what it explains, in redacted texts."""
+
+    cause: str
+    name: str
+    #: "confirmed", "likely" or "possible".
+    confidence: str
+    title: str
+    reasoning: tuple[str, ...]
+    #: Finding ids, in the report's order of findings.
+    explains: tuple[str, ...]
+    remediation: tuple[str, ...]
+    confirm: tuple[str, ...]
+    #: The worst severity among the findings it explains.
+    severity: Severity
+    #: True for confirmed and likely diagnoses: only they take findings out of the list.
+    takes_findings: bool = True
+
+    #: What the block is called: "Confirmed cause", "Most likely cause", "Also likely",
+    #: "Possible cause" (set by build_report, which knows the diagnoses before it).
+    heading: str = ""
+
+
+def _headings(diagnoses: Sequence[ReportDiagnosis]) -> tuple[ReportDiagnosis, ...]:
+    from dataclasses import replace
+
+    shown, seen_likely = [], False
+    for d in diagnoses:
+        if d.confidence == "confirmed":
+            heading = "Confirmed cause"
+        elif d.confidence == "likely":
+            heading = "Also likely" if seen_likely else "Most likely cause"
+            seen_likely = True
+        else:
+            heading = "Possible cause"
+        shown.append(replace(d, heading=heading))
+    return tuple(shown)
+
+
+#: Within one severity and category, the order an expert works in: WordPress core before
+#: WooCommerce before plugins (PHP first when it holds the others back). Unlisted rules
+#: come after, by rule ID.
+EXPERT_ORDER = {
+    "MD209": 0,
+    "MD213": 1,
+    "MD203": 2,
+    "MD205": 3,
+    "MD202": 4,
+    "MD201": 5,
+    "MD206": 6,
+    "MD207": 7,
+}
+
+
+def _diagnoses(
+    reasoning: Reasoning | None, redactor: Redactor, order: Sequence[str]
+) -> tuple[ReportDiagnosis, ...]:
+    """The run's diagnoses as shown, their ``explains`` in the order findings are shown."""
+    if reasoning is None:
+        return ()
+    from meum_doctor.cause import Confidence
+
+    rank = {finding_id: n for n, finding_id in enumerate(order)}
+    return _headings([
+        ReportDiagnosis(
+            cause=item.cause.id,
+            name=item.cause.name,
+            confidence=item.diagnosis.confidence.label,
+            title=cap(redactor.text(item.diagnosis.title), TITLE_LIMIT),
+            reasoning=tuple(cap(redactor.text(t), STEP_LIMIT) for t in item.diagnosis.reasoning),
+            explains=tuple(sorted(item.diagnosis.explains, key=lambda i: rank.get(i, len(rank)))),
+            remediation=tuple(
+                cap(redactor.text(t), STEP_LIMIT) for t in item.diagnosis.remediation
+            ),
+            confirm=tuple(cap(redactor.text(t), STEP_LIMIT) for t in item.diagnosis.confirm),
+            severity=item.severity,
+            takes_findings=item.diagnosis.confidence >= Confidence.LIKELY,
+        )
+        for item in reasoning.diagnoses
+    ])
+
+
+def _explained_by(diagnoses: Sequence[ReportDiagnosis]) -> dict[str, str]:
+    """Finding id -> the cause of the strongest confirmed or likely diagnosis explaining it
+    (diagnoses come strongest first). A possible cause never takes a finding away."""
+    explained: dict[str, str] = {}
+    for diagnosis in diagnoses:
+        if diagnosis.takes_findings:
+            for finding_id in diagnosis.explains:
+                explained.setdefault(finding_id, diagnosis.cause)
+    return explained
 
 
 @dataclass(frozen=True)
@@ -202,6 +305,8 @@ class Report:
     sources: tuple[SourceInfo, ...] = ()
     #: Selected rules that did not run because evidence they need was absent.
     not_evaluated: tuple[NotEvaluated, ...] = ()
+    #: What most likely causes the findings, strongest first (issue 13).
+    diagnoses: tuple[ReportDiagnosis, ...] = ()
 
     # The site report (issue 12) ---------------------------------------------------------
     #: The WooCommerce System Status report as shown (model, summary, raw); None without one.
@@ -219,7 +324,7 @@ class Report:
 
     @property
     def failed_rules(self) -> tuple[str, ...]:
-        """IDs of the rules that failed to run, once each."""
+        """IDs of the rules (and causes) that failed to run, once each."""
         return tuple(dict.fromkeys(e.rule for e in self.rule_errors))
 
     @property
@@ -229,7 +334,9 @@ class Report:
     @property
     def rules_evaluated(self) -> int:
         """How many rules ran to the end: selected, evidence present, and did not fail."""
-        return len(self.rules) - len(self.failed_rules) - len(self.not_evaluated)
+        chosen = {r.id for r in self.rules}  # a failed cause is no rule that did not run
+        failed = sum(1 for r in self.failed_rules if r in chosen)
+        return len(self.rules) - failed - len(self.not_evaluated)
 
     @property
     def complete(self) -> bool:
@@ -288,8 +395,39 @@ class Report:
 
     @property
     def urgent(self) -> tuple[ReportFinding, ...]:
-        """The findings to fix first: critical and high."""
-        return tuple(f for f in self.findings if f.severity >= Severity.HIGH)
+        """The findings to fix first: critical and high, except those a diagnosis explains
+        (they are fixed by its fix, and shown under it)."""
+        return tuple(
+            f for f in self.findings if f.severity >= Severity.HIGH and f.explained_by is None
+        )
+
+    @property
+    def urgent_none_text(self) -> str:
+        """What "Fix these first" says when it lists nothing."""
+        if any(f.severity >= Severity.HIGH for f in self.findings):
+            return "Nothing else critical or high: the diagnosis above explains the rest."
+        return "Nothing critical or high."
+
+    def explained(self, diagnosis: ReportDiagnosis) -> tuple[ReportFinding, ...]:
+        """The findings a diagnosis explains, in the report's order (all of them: the
+        Markdown and HTML reports show every finding)."""
+        wanted = set(diagnosis.explains)
+        return tuple(f for f in self.findings if f.id in wanted)
+
+    def explained_shown(self, diagnosis: ReportDiagnosis) -> tuple[ReportFinding, ...]:
+        """Those of them the terminal shows (informational ones only with -v)."""
+        return tuple(f for f in self.explained(diagnosis) if f.severity >= self.hidden_below)
+
+    @property
+    def unexplained_note(self) -> str | None:
+        """What the report says plainly when no cause explains its critical or high findings."""
+        high = [f for f in self.findings if f.severity >= Severity.HIGH]
+        if not high or any(f.explained_by for f in high):
+            return None
+        return (
+            "No known cause explains the critical and high findings together: "
+            "fix them one by one, in the order below."
+        )
 
     def by_severity(self) -> list[tuple[Severity, list[ReportFinding]]]:
         """Findings grouped under each severity that has any, worst first."""
@@ -403,8 +541,17 @@ def redacted_fingerprint(status: dict[str, Any]) -> str:
 
 
 def prioritized(findings: Iterable[RuleFinding]) -> list[RuleFinding]:
-    """Worst severity first, then category order, then rule ID; stable within a rule."""
-    return sorted(findings, key=lambda f: (-f.severity, f.rule.category, f.rule.id))
+    """Worst severity first, then category order, then the expert's order within it
+    (:data:`EXPERT_ORDER`), then rule ID; stable within a rule."""
+    return sorted(
+        findings,
+        key=lambda f: (
+            -f.severity,
+            f.rule.category,
+            EXPERT_ORDER.get(f.rule.id, len(EXPERT_ORDER)),
+            f.rule.id,
+        ),
+    )
 
 
 def build_report(
@@ -424,6 +571,7 @@ def build_report(
     available: Sequence[Rule] = (),
     redaction: RedactionState | None = None,
     include_raw: bool = False,
+    reasoning: Reasoning | None = None,
 ) -> Report:
     """The report of one store's evidence: prioritized, counted, redacted, without any
     secret. The Meum status, when there is one, fills the status fields of the report.
@@ -462,6 +610,18 @@ def build_report(
         # shows, which anyone can hash to check it.
         shown_status = secrets.scrub_data(shown_status)
     budget = _Budget()
+    # Finding ids in the run's order (a rule's first finding is its ID, the next -2 …), then
+    # the findings in priority order, each marked with the cause that explains it.
+    ids = dict(
+        zip(
+            (id(item) for item in evaluation.findings),
+            finding_ids(item.rule.id for item in evaluation.findings),
+            strict=True,
+        )
+    )
+    ordered = prioritized(evaluation.findings)
+    diagnoses = _diagnoses(reasoning, redactor, [ids[id(item)] for item in ordered])
+    explained = _explained_by(diagnoses)
     findings = tuple(
         ReportFinding(
             rule=item.rule.id,
@@ -487,9 +647,12 @@ def build_report(
                 for link in item.finding.links
                 if len(link.url) <= LINK_URL_LIMIT
             ),
+            id=ids[id(item)],
+            explained_by=explained.get(ids[id(item)]),
         )
-        for item in prioritized(evaluation.findings)
+        for item in ordered
     )
+    cause_failures = reasoning.failures if reasoning is not None else ()
     counts = {s.label: 0 for s in reversed(Severity)}
     for finding in findings:
         counts[finding.severity.label] += 1
@@ -515,7 +678,9 @@ def build_report(
         source_location=redactor.text(_location(raw, redact)) if raw else None,
         request_id=redactor.text(request_id) if request_id else None,
         fingerprint=None if redact or raw is None else raw.fingerprint,
-        verdict=verdict_of((f.severity for f in findings), incomplete=bool(evaluation.failures)),
+        verdict=verdict_of(
+            (f.severity for f in findings), incomplete=bool(evaluation.failures or cause_failures)
+        ),
         counts=counts,
         findings=findings,
         rule_errors=tuple(
@@ -525,7 +690,7 @@ def build_report(
                 cap(redactor.text(f.error), STEP_LIMIT),
                 redactor.text(f.traceback),
             )
-            for f in evaluation.failures
+            for f in (*evaluation.failures, *cause_failures)
         ),
         rules=tuple(RuleInfo(r.id, r.name, r.origin) for r in rules),
         policy_as_of=policy_as_of,
@@ -564,6 +729,7 @@ def build_report(
         ),
         site_report=_site_view(site_document, site_model, redactor, redact, site_raw),
         include_raw=include_raw,
+        diagnoses=diagnoses,
     )
     if report.rules_evaluated == 0 and not report.findings and not report.rule_errors:
         # Silence from no rule at all is not health: never "healthy" for nothing judged.

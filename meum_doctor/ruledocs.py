@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from meum_doctor.cause import Cause
 from meum_doctor.config import Config, RuleSettings
 from meum_doctor.rule import DEFAULT_NEEDS, Rule, Severity, graded_severity
 
@@ -210,4 +211,85 @@ def reference_markdown(
         if settings[r.id].options:
             parts += ["", f"Options, in `[rules.{r.id}]`:", ""]
             parts += [f"- `{name}` = `{value!r}`" for name, value in settings[r.id].options.items()]
+    return "\n".join(parts) + "\n"
+
+
+# Causes (issue 13) ---------------------------------------------------------------------------
+
+
+def causes_text(causes: Sequence[Cause]) -> str:
+    """A table with a header row: ID, name, origin, the rules it reads, summary."""
+    from meum_doctor.text import clean_line
+
+    header = ("ID", "NAME", "ORIGIN", "READS", "SUMMARY")
+    rows = [header] + [
+        (
+            c.id,
+            clean_line(c.name),
+            clean_line(_fit_origin(c.origin)),
+            clean_line(", ".join(c.reads)),
+            clean_line(c.summary),
+        )
+        for c in causes
+    ]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(header) - 1)]
+    return "".join(
+        "  ".join(
+            [*(cell + " " * (w - _width(cell)) for cell, w in zip(row[:-1], widths, strict=True)),
+             row[-1]]
+        ).rstrip()
+        + "\n"
+        for row in rows
+    )
+
+
+def causes_json(causes: Sequence[Cause]) -> str:
+    return (
+        json.dumps(
+            [
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "origin": c.origin,
+                    "reads": list(c.reads),
+                    "summary": c.summary,
+                }
+                for c in causes
+            ],
+            indent=2,
+        )
+        + "\n"
+    )
+
+
+def explain_cause_text(cause: Cause) -> str:
+    """One cause's full documentation."""
+    lines = [f"{cause.id} {cause.name}", f"  {cause.summary}", "", f"Origin: {cause.origin}"]
+    if cause.reads:
+        lines.append(f"Reads the findings of: {', '.join(cause.reads)}")
+    lines += ["", cause.explanation]
+    return "\n".join(lines) + "\n"
+
+
+def causes_markdown(causes: Sequence[Cause]) -> str:
+    """The cause reference (docs/causes.md): a table, then each cause's documentation."""
+    parts = [
+        "# meum-doctor causes",
+        "",
+        "Generated from the causes' docstrings by `meum-doctor causes --format markdown`; do "
+        "not edit by hand. A cause weighs the findings of a run (see docs/rules.md) and names "
+        "what most likely produces them, with a confidence (confirmed, likely, possible), the "
+        "chain of evidence and the one fix. Cause IDs are stable and share one ID space with "
+        "the rules; `--select` and `--ignore` take them.",
+        "",
+        "| ID | Name | Summary |",
+        "|---|---|---|",
+    ]
+    for c in causes:
+        summary = c.summary.replace("|", "\\|")
+        parts.append(f"| [{c.id}](#{c.id.lower()}) | {c.name} | {summary} |")
+    for c in causes:
+        parts += ["", f"## {c.id}", "", f"**{c.name}**: {c.summary}", "", c.explanation]
+        if c.reads:
+            parts += ["", f"Reads the findings of: {', '.join(c.reads)}."]
     return "\n".join(parts) + "\n"

@@ -48,10 +48,10 @@ GUIDE = (
             "the keys file <path> has no stores",
             "the keys file <path> has more than <n> stores",
             "the keys file <path> is larger than <n> MiB",
-            "--<option> <selector> matches no rule",
-            "--<option> <selector> is not a rule ID or prefix",
+            "--<option> <selector> matches no rule or cause",
+            "--<option> <selector> is not a rule or cause ID or prefix",
             "no rule left to run after <selectors>",
-            "no rule <id>",
+            "no rule or cause <id>",
             "refusing to write <path> for <option>: it is the same file as <other>",
             "No such option, Invalid value for, Missing argument, … (click's own)",
         ),
@@ -62,13 +62,14 @@ GUIDE = (
         "--base-url that is not an http(s) URL with a host, holds a user name, password, query "
         "or fragment, or is plain http:// to anything but a local test server; a keys file "
         "with no stores, more than 100,000 or more than 16 MiB; --select/--ignore that name "
-        "no rule or leave none to run (the selectors and where each came from are named); "
-        "`explain` of an unknown ID; an output that is the same file as an input or another "
-        "output; an unknown or misspelt option or a bad value (the line names the help).",
+        "no rule or cause, or leave no rule to run (the selectors and where each came from are "
+        "named); `explain` of an unknown ID; an output that is the same file as an input or "
+        "another output; an unknown or misspelt option or a bad value (the line names the help).",
         "Read the message: it names the option. Give one source (MEUM_API_KEY or --api-key, "
         "--input FILE, --demo); copy the store's whole sk_live_ key again, without Bearer; use "
-        "https://api.meum.io as --base-url (a trailing /v1 is accepted); `meum-doctor rules` "
-        "and `meum-doctor examples` list IDs and examples; see `meum-doctor check --help`.",
+        "https://api.meum.io as --base-url (a trailing /v1 is accepted); `meum-doctor rules`, "
+        "`meum-doctor causes` and `meum-doctor examples` list IDs and examples; see "
+        "`meum-doctor check --help`.",
     ),
     Entry(
         "config",
@@ -86,17 +87,23 @@ GUIDE = (
             "rules file <path> failed to load",
             "rules directory <path> does not exist",
             "duplicate rule ID <id>",
+            "duplicate ID <id>: cause <name> … and rule <name> …",
             "<origin>: rule <id> has <problem>",
+            "<origin>: cause <id> has <problem>",
             "<origin>: <problem> is not a rule",
+            "<origin>: <problem> is not a cause",
+            "cause plugin <name> (<entry point>, from <distribution>) failed to import",
         ),
         "A rule plugin or a --rules-dir file is broken (it does not import, has a syntax "
-        "error or raised while loading), a --rules-dir names no folder, two rules claim one "
-        "ID, or a rule is invalid (its ID: 2-5 capitals and three digits, MD and MC prefixes "
+        "error or raised while loading), a --rules-dir names no folder, two rules or causes "
+        "claim one ID (rules and causes share one ID space), or a rule or cause is invalid "
+        "(its ID: 2-5 capitals and three digits, MD and MC prefixes "
         "reserved for meum-doctor except MD7xx/MD8xx; its name, category, severity or "
         "docstring) or is not a rule at all.",
         "Upgrade or uninstall the named plugin package, or fix the file or rule named; give "
         "your own rule another ID (your own prefix, like ACME101, or MD7xx/MD8xx); make rules "
-        "with @meum_doctor.plugin.rule.",
+        "with @meum_doctor.plugin.rule and causes with @meum_doctor.plugin.cause (cause IDs: "
+        "your own prefix, MC is meum-doctor's).",
     ),
     Entry(
         "write-failed",

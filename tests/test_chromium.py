@@ -55,6 +55,14 @@ def test_browser_renders_screenshots_and_prints(run: Any, tmp_path: Path, exampl
     verdict = next(e for e in elements if e.attrs.get("id") == "verdict")
     expected = {"degraded": "attention", "healthy": "healthy", "disconnected": "critical"}
     assert verdict.attrs["data-verdict"] == expected[example]
+    # The diagnosis, as the browser built the page, comes before the findings (issue 13).
+    causes = [e.attrs["data-cause"] for e in elements if "data-cause" in e.attrs]
+    expected_causes = {"degraded": ["MC101", "MC201", "MC102"], "healthy": [],
+                       "disconnected": ["MC401"]}
+    assert causes == expected_causes[example]
+    if causes:
+        articles = [e for e in elements if e.tag == "article"]
+        assert "data-cause" in articles[0].attrs and "data-rule" in articles[-1].attrs
 
     png = tmp_path / "shot.png"
     shot = chromium(tmp_path, f"--screenshot={png}", "--window-size=420,1200", report.as_uri())

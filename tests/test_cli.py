@@ -238,7 +238,7 @@ def test_rules_json(run: Any) -> None:
 
 def test_explain_unknown_rule(run: Any) -> None:
     result = run(["explain", "MD999"])
-    assert result.code == 2 and "no rule 'MD999'" in result.err
+    assert result.code == 2 and "no rule or cause 'MD999'" in result.err
 
 
 def test_docs_rules_reference_is_up_to_date(run: Any) -> None:

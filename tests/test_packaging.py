@@ -1,4 +1,4 @@
-"""Packaging: rules/, templates/ and examples/ live inside the installed package."""
+"""Packaging: rules/, causes/, templates/ and examples/ live inside the installed package."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import meum_doctor
 
 def test_data_is_inside_the_package() -> None:
     assert resources.files("meum_doctor.rules").joinpath("md101_not_connected.py").is_file()
+    assert resources.files("meum_doctor.causes").joinpath("mc101_site_unreachable.py").is_file()
     assert resources.files("meum_doctor.templates").joinpath("report.html.j2").is_file()
     assert resources.files("meum_doctor.examples").joinpath("degraded.json").is_file()
     assert resources.files("meum_doctor").joinpath("defaults.toml").is_file()
@@ -20,7 +21,7 @@ def test_data_is_inside_the_package() -> None:
         assert resources.files("meum_doctor").joinpath(f"schemas/{name}.schema.json").is_file()
 
 
-@pytest.mark.parametrize("name", ["rules", "templates", "examples"])
+@pytest.mark.parametrize("name", ["rules", "causes", "templates", "examples"])
 def test_nothing_generic_is_importable_at_top_level(name: str) -> None:
     spec = importlib.util.find_spec(name)
     # In a source checkout the repository itself may be on sys.path; an installed wheel

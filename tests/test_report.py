@@ -63,10 +63,23 @@ def test_html_structure(run: Any) -> None:
     counts = {e.attrs["data-severity"]: int(e.attrs["data-count"])
               for e in elements if e.tag == "li" and "data-count" in e.attrs}
     assert counts == report["counts"]
-    cards = [e for e in elements if e.tag == "article"]
+    cards = [e for e in elements if e.tag == "article" and "data-rule" in e.attrs]
     assert [(c.attrs["data-rule"], c.attrs["data-severity"]) for c in cards] == [
         (f["rule"], f["severity"]) for f in report["findings"]
     ]
+    # The diagnosis comes first (issue 13): its cards before every finding's, each linking
+    # to the findings it explains, which link back to it.
+    diagnoses = [e for e in elements if e.tag == "article" and "data-cause" in e.attrs]
+    assert [(d.attrs["data-cause"], d.attrs["data-confidence"]) for d in diagnoses] == [
+        (d["cause"], d["confidence"]) for d in report["diagnoses"]
+    ]
+    assert elements.index(diagnoses[0]) < elements.index(cards[0])
+    hrefs = {e.attrs.get("href") for e in elements if e.tag == "a"}
+    for finding in report["findings"]:
+        assert by_id(elements, f"finding-{finding['id']}").attrs["data-rule"] == finding["rule"]
+        if finding["explained_by"]:
+            assert f"#{finding['explained_by']}" in hrefs
+            assert f"#finding-{finding['id']}" in hrefs
     first = cards[0]
     assert any(child.tag == "table" for child in first.children)  # evidence
     steps = next(c for c in first.children if c.tag == "ol")
@@ -74,7 +87,10 @@ def test_html_structure(run: Any) -> None:
     links = [e.attrs["href"] for e in elements if e.tag == "a" and e.attrs["href"].startswith("http")]
     assert "https://harbor-books.example/wp-admin/plugins.php" in links
     fix_first = by_id(elements, "fix-first")
-    assert fix_first.text.count("high") >= 5
+    # Every high finding of the degraded store is explained by a diagnosis above, so the
+    # list of what to fix first says so instead of repeating them (issue 13).
+    assert all(f["explained_by"] for f in report["findings"] if f["severity"] == "high")
+    assert "the diagnosis above explains the rest" in fix_first.text
     assert '"plugin_version": "0.9.4"' in by_id(elements, "raw-status").text
 
 
@@ -151,7 +167,9 @@ def test_injection_markdown_renders_as_text(run: Any, injected: str) -> None:
     assert_inert(elements, allowed_hosts=("shop.example",))
     # The structure is ours alone: one title, our sections, one heading per finding.
     assert len([e for e in elements if e.tag == "h1"]) == 1
-    assert [e.text for e in elements if e.tag == "h2"][:2] == ["Fix these first", "Findings"]
+    assert [e.text for e in elements if e.tag == "h2" and e.text != "Diagnosis"][:2] == [
+        "Fix these first", "Findings"
+    ]
     assert len([e for e in elements if e.tag == "h4"]) == len(report["findings"])
     # The payload is still readable, as text.
     assert 'document.title="pwned"' in html.replace("&quot;", '"')

@@ -116,6 +116,10 @@ def _tail(summary: BatchSummary) -> dict[str, Any]:
             for f in summary.failures
         ],
         "rules": [{"rule": r, "name": n, "stores": count} for r, n, count in summary.rule_totals],
+        # Stores per cause diagnosed confirmed or likely (issue 13), most first.
+        "causes": [
+            {"cause": c, "name": n, "stores": count} for c, n, count in summary.cause_totals
+        ],
         "skipped": [{"path": s.path, "reason": s.reason} for s in summary.skipped],
     }
 
@@ -236,6 +240,10 @@ def _text(summary: BatchSummary, *, color: bool) -> Iterator[str]:
         yield "\nNot read (folder scans read regular *.json files only):\n"
         for item in summary.skipped:
             yield f"  {clean_line(item.path)}: {clean_line(item.reason)}\n"
+    if summary.cause_totals:
+        yield "\nMost likely causes across the fleet:\n"
+        for cause, name, n in summary.cause_totals:
+            yield f"  {plural(n, 'store')}: {cause} {name}\n"
     if summary.rule_totals:
         yield "\nRules across the fleet:\n"
         for rule, name, n in summary.rule_totals:

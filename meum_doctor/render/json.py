@@ -54,8 +54,25 @@ def report_dict(report: Report) -> dict[str, Any]:
         "redacted_fingerprint": report.redacted_fingerprint,
         "verdict": report.verdict,
         "counts": dict(report.counts),
+        # What most likely causes the findings, strongest first (issue 13); each explains
+        # finding ids, and each finding says which cause explains it ("explained_by").
+        "diagnoses": [
+            {
+                "cause": d.cause,
+                "name": d.name,
+                "confidence": d.confidence,
+                "title": d.title,
+                "reasoning": list(d.reasoning),
+                "explains": list(d.explains),
+                "remediation": list(d.remediation),
+                "confirm": list(d.confirm),
+            }
+            for d in report.diagnoses
+        ],
         "findings": [
             {
+                "id": f.id,
+                "explained_by": f.explained_by,
                 "rule": f.rule,
                 "name": f.name,
                 "category": f.category,

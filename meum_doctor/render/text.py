@@ -5,6 +5,8 @@ finding worst first with its numbered steps. Every untrusted string is made iner
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from meum_doctor.render.common import (
     SEVERITY_MARKERS,
     config_text,
@@ -30,6 +32,33 @@ COLORS = {
     "dim": "\x1b[2m",
 }
 RESET = "\x1b[0m"
+
+
+def _diagnoses(report: Report, paint: Callable[[str, str], str]) -> list[str]:
+    """The "Most likely cause" blocks (issue 13), before the findings: the cause, how sure,
+    the chain of evidence, the one fix, what would confirm it, and the findings it explains."""
+    lines: list[str] = []
+    for d in report.diagnoses:
+        lines += [
+            "",
+            paint("bold", f"{d.heading}: {d.cause} {clean_line(d.title)}"),
+        ]
+        lines += [f"    {clean_line(step)}" for step in d.reasoning]
+        if d.remediation:
+            lines.append("    The fix:")
+            lines += [f"      {n}. {clean_line(s)}" for n, s in enumerate(d.remediation, 1)]
+        if d.confirm:
+            lines.append("    To confirm it:")
+            lines += [f"      - {clean_line(step)}" for step in d.confirm]
+        explained = report.explained_shown(d)
+        if explained:
+            lines.append(f"    {'Explains' if d.takes_findings else 'Would explain'}:")
+            lines += [
+                f"      {f.severity.label.upper()} {f.id} {clean_line(f.title)}" for f in explained
+            ]
+    if report.unexplained_note:
+        lines += ["", clean_line(report.unexplained_note)]
+    return lines
 
 
 def render_text(report: Report, *, color: bool = False) -> str:
@@ -68,6 +97,7 @@ def render_text(report: Report, *, color: bool = False) -> str:
     ]
     if report.time_note:
         lines.append(f"Note: {clean_line(report.time_note)}")
+    lines += _diagnoses(report, paint)
     shown = report.shown_findings
     if not shown:
         if report.complete:
@@ -78,7 +108,9 @@ def render_text(report: Report, *, color: bool = False) -> str:
     for finding in shown:
         label = finding.severity.label
         marker = paint(label, f"{SEVERITY_MARKERS[label]} {label.upper()}")
-        lines += ["", f"{marker} {finding.rule} {paint('bold', clean_line(finding.title))}"]
+        lines += ["", f"{marker} {finding.id} {paint('bold', clean_line(finding.title))}"]
+        if finding.explained_by:
+            lines.append(paint("dim", f"    (explained by {finding.explained_by}, above)"))
         lines.append(f"    {clean_line(finding.detail)}")
         for name, value in finding.evidence.items():
             lines.append(paint("dim", f"    · {clean_line(name)}: {clean_line(value_text(value))}"))
