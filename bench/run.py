@@ -100,10 +100,9 @@ def compile_package() -> None:
 
 def status_files(folder: Path, count: int) -> None:
     """``count`` status files, cycling through the bundled examples with varied times."""
-    from meum_doctor.data import package_bytes
-    from meum_doctor.demo import EXAMPLES
+    from meum_doctor.demo import EXAMPLES, SITE_EXAMPLES, example_body
 
-    bodies = [package_bytes("meum_doctor.examples", f"{n}.json") for n in EXAMPLES]
+    bodies = [example_body(n) for n in EXAMPLES if n not in SITE_EXAMPLES]  # statuses, once each
     for index in range(count):
         data = json.loads(bodies[index % len(bodies)])
         data["integration_public_id"] = f"int_{index:020d}"
@@ -191,8 +190,7 @@ def bench_startup(rows: list[Row], repeat: int, work: Path) -> None:
 
 def bench_engine(rows: list[Row], seconds: float) -> None:
     from meum_doctor.config import config_from_mapping, rule_settings
-    from meum_doctor.data import package_bytes
-    from meum_doctor.demo import EXAMPLES
+    from meum_doctor.demo import EXAMPLES, SITE_EXAMPLES, example_body
     from meum_doctor.engine import discover, evaluate
     from meum_doctor.reasoning import diagnose, discover_causes, facts_of
     from meum_doctor.status import parse
@@ -202,7 +200,7 @@ def bench_engine(rows: list[Row], seconds: float) -> None:
     causes = discover_causes((), rules)
     settings = rule_settings(config, rules)
     now = datetime(2026, 11, 28, 12, tzinfo=UTC)
-    bodies = [package_bytes("meum_doctor.examples", f"{n}.json") for n in EXAMPLES]
+    bodies = [example_body(n) for n in EXAMPLES if n not in SITE_EXAMPLES]  # statuses, once each
 
     def rate(with_causes: bool) -> float:
         done = 0
