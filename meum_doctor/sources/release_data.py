@@ -96,8 +96,6 @@ class Request:
 def check_url(url: str) -> str:
     """The API root ``url`` without a trailing slash; UsageError unless it is an https URL
     with a host (plain http only to a loopback test server), without user, query or fragment."""
-    from meum_doctor.client.policy import is_loopback
-
     shown = clean_line(url)[:200]
     try:
         parts = urlsplit(url.strip())
@@ -110,7 +108,7 @@ def check_url(url: str) -> str:
             f"the release data URL {shown!r} must be an https URL with a host, like "
             f"{DEFAULT_URL}"
         )
-    if scheme == "http" and not is_loopback(parts.hostname):
+    if scheme == "http" and not _is_loopback(parts.hostname):
         raise UsageError(
             f"the release data URL must use https:// (plain http is allowed only for a local "
             f"test server on 127.0.0.1 or localhost), not {shown!r}"
@@ -121,6 +119,20 @@ def check_url(url: str) -> str:
             f"fragment (#…): give the API's root, like {DEFAULT_URL}"
         )
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+
+def _is_loopback(host: str) -> bool:
+    """As client.policy.is_loopback, which is not imported here: it loads logging, and the
+    cache-hit path of a run on a saved status loads none."""
+    import ipaddress
+
+    host = host.strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 # The cache --------------------------------------------------------------------------------------
