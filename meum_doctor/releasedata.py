@@ -33,6 +33,7 @@ from packaging.version import Version
 
 from meum_doctor.errors import BadResponse
 from meum_doctor.policy import ComponentPolicy, InsecureList, VersionPolicy
+from meum_doctor.timefmt import iso_z
 from meum_doctor.versions import branch_of, read_version
 
 #: The envelope's ``format``: a file without it is not a release-data document (or cache).
@@ -125,7 +126,7 @@ def envelope(
     body = {
         "format": FORMAT,
         "url": url,
-        "fetched_at": fetched_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "fetched_at": iso_z(fetched_at),
         **{name: parts.get(name) for name in PARTS},
         "failures": dict(failures or {}),
     }
@@ -381,7 +382,8 @@ def describe(data: ReleaseData, *, from_cache: bool = False, why: str | None = N
     if data.bundled:
         as_of = data.bundled_as_of.isoformat() if data.bundled_as_of else "unknown"
         return f"bundled, as of {as_of}: {data.bundled_reason}"
-    when = data.fetched_at.strftime("%Y-%m-%dT%H:%MZ") if data.fetched_at else "unknown"
+    # To the minute: "fetched 2026-11-28T09:12Z" is what a reader compares.
+    when = iso_z(data.fetched_at)[:16] + "Z" if data.fetched_at else "unknown"
     text = f"{data.origin}, fetched {when}"
     if from_cache:
         text += " (from the cache)"

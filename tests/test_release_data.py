@@ -22,6 +22,7 @@ from meum_doctor import app
 from meum_doctor.releasedata import envelope, insecure_list, parse_release_data
 from meum_doctor.sources import release_data
 from meum_doctor.sources.release_data import Request, cache_folder, cache_name
+from meum_doctor.timefmt import iso_z
 
 # Recorded-shape answers (api.wordpress.org, trimmed): WordPress 7.2 is the latest, 7.1 is
 # marked insecure (7.1.1 fixed it), WooCommerce 11.3.0 needs WordPress 7.1 and PHP 7.4.
@@ -269,7 +270,7 @@ def _age_cache(cache: Path, hours: float) -> None:
     [entry] = cache.iterdir()
     data = json.loads(entry.read_bytes())
     then = datetime.now(UTC) - timedelta(hours=hours)
-    data["fetched_at"] = then.strftime("%Y-%m-%dT%H:%M:%SZ")
+    data["fetched_at"] = iso_z(then)
     entry.write_text(json.dumps(data))
 
 
