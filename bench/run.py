@@ -184,8 +184,48 @@ def bench_startup(rows: list[Row], repeat: int, work: Path) -> None:
                 ratio <= 1.3,
             )
         )
+    bench_release_cache_hit(rows, repeat, work, example)
     demo = statistics.median(wall(tool("check", "--demo"), env, cwd) for _ in range(repeat))
     rows.append(Row("check --demo (starts its own API)", f"{demo * 1000:.0f} ms", "info", None))
+
+
+def bench_release_cache_hit(rows: list[Row], repeat: int, work: Path, example: str) -> None:
+    """What release data costs a run on a saved status when the cache has it: the same
+    command with and without --live-release-data, against a fresh cache entry (no request)."""
+    from datetime import UTC, datetime
+
+    from meum_doctor.releasedata import envelope
+
+    cache_home = work / "release-cache"
+    env = quiet_env({"XDG_CACHE_HOME": str(cache_home)})
+    for name in ("MEUM_DOCTOR_NO_CACHE", "MEUM_DOCTOR_OFFLINE", "MEUM_DOCTOR_RELEASE_DATA_URL"):
+        env.pop(name, None)
+    os.environ["XDG_CACHE_HOME"] = str(cache_home)  # write_cache reads it from here
+    try:
+        from meum_doctor.sources import release_data
+
+        url = release_data.DEFAULT_URL
+        release_data.write_cache(url, envelope(url, datetime.now(UTC), {
+            "stable_check": {"7.1": "latest", "7.0": "outdated", "6.9": "outdated"},
+            "version_check": {"offers": [{"response": "upgrade", "version": "7.1",
+                                          "php_version": "7.4.0"}]},
+            "woocommerce": {"slug": "woocommerce", "version": "11.1.2", "requires": "7.0",
+                            "requires_php": "7.4"},
+        }))
+    finally:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    base = tool("check", "--input", example, "--now", NOW, "-f", "json")
+    with_data = [*base, "--live-release-data"]
+    median, base_median = alternate(with_data, base, repeat, env, str(work))
+    added = (median - base_median) * 1000
+    rows.append(
+        Row(
+            "check --input --live-release-data, cache hit (added)",
+            f"{added:+.1f} ms ({median * 1000:.0f} vs {base_median * 1000:.0f} ms)",
+            "< 5 ms",
+            added < 5,
+        )
+    )
 
 
 def bench_engine(rows: list[Row], seconds: float) -> None:

@@ -15,17 +15,20 @@ line) or is already in one (a web server).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from meum_doctor.cause import Cause
 from meum_doctor.config import Config, RuleSettings, configure, rule_settings
-from meum_doctor.documents import MEUM_STATUS, SITE_REPORT, Document
+from meum_doctor.documents import MEUM_STATUS, RELEASE_DATA, SITE_REPORT, Document
 from meum_doctor.engine import choose, discover, evaluate
 from meum_doctor.errors import UsageError
-from meum_doctor.evidence import gather
+from meum_doctor.evidence import Evidence, gather
 from meum_doctor.ids import selects
 from meum_doctor.reasoning import diagnose as diagnose_causes
 from meum_doctor.reasoning import discover_causes, facts_of, select_both
@@ -35,6 +38,9 @@ from meum_doctor.rule import Rule, Severity
 from meum_doctor.secrets import Secrets
 from meum_doctor.sources import FetchOptions, Source
 from meum_doctor.sources import get as source_kind
+
+if TYPE_CHECKING:
+    from meum_doctor.sources.release_data import Request as ReleaseRequest
 
 API_KEY_ENV = "MEUM_API_KEY"
 BASE_URL_ENV = "MEUM_API_BASE_URL"
@@ -79,6 +85,8 @@ class Settings:
     include_raw: bool = False
     #: The causes that weigh the findings, after --select/--ignore (issue 13).
     causes: tuple[Cause, ...] = ()
+    #: Documents every store of the run is judged with (batch's release data, acquired once).
+    shared_documents: tuple[Document, ...] = ()
 
 
 def prepare(
@@ -377,7 +385,14 @@ def diagnose(documents: Sequence[Document], settings: Settings) -> Report:
     """
     from meum_doctor.saved import timing as timing_of
 
+    given = {document.kind for document in documents}
+    documents = [
+        *documents, *(d for d in settings.shared_documents if d.kind not in given)
+    ]
     evidence = gather(documents)
+    config = settings.config
+    if RELEASE_DATA in evidence:
+        evidence, config = _with_release_data(evidence, config)
     status_document = evidence.documents.get(MEUM_STATUS)
     timing = (
         timing_of(status_document, settings.now, now_given=settings.now_given)
@@ -385,9 +400,7 @@ def diagnose(documents: Sequence[Document], settings: Settings) -> Report:
         else None
     )
     now = timing.evaluated_at if timing else settings.now
-    evaluation = evaluate(
-        evidence, settings.rules, settings.config, settings.rule_settings, now
-    )
+    evaluation = evaluate(evidence, settings.rules, config, settings.rule_settings, now)
     reasoning = diagnose_causes(
         settings.causes, facts_of(evaluation, settings.rules, evidence.models, now)
     )
@@ -397,7 +410,7 @@ def diagnose(documents: Sequence[Document], settings: Settings) -> Report:
         settings.rules,
         evaluated_at=now,
         generated_at=datetime.now(UTC),
-        policy_as_of=settings.config.policy.as_of,
+        policy_as_of=config.policy.as_of,
         fail_on=settings.fail_on,
         redact=settings.redact,
         secrets=settings.secrets,
@@ -418,3 +431,100 @@ def warnings_of(documents: Iterable[Document]) -> list[str]:
         for document in documents
         if document.provenance.history is not None and document.provenance.history.warning
     ]
+
+
+# Release data (WordPress.org): asked once a run, never fatal ---------------------------------
+
+#: Values of MEUM_DOCTOR_OFFLINE that mean "never ask WordPress.org".
+OFFLINE_ENV = "MEUM_DOCTOR_OFFLINE"
+_TRUE = frozenset({"1", "true", "yes", "on"})
+
+
+def plan_release_data(
+    settings: Settings,
+    *,
+    offline: bool = False,
+    live: bool = False,
+    offline_by_default: bool = False,
+    url: str | None = None,
+    max_age_hours: float = 24.0,
+    refresh: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> ReleaseRequest | None:
+    """How the run gets release data; None: it asks nothing and judges by the bundled policy.
+
+    ``--offline`` or MEUM_DOCTOR_OFFLINE never ask. A run that must give the same answer
+    again (a saved status, the demo, an explicit --now: ``offline_by_default``) asks only
+    when ``live`` (--live-release-data) says so. The URL is checked only when it is used.
+    """
+    environ = os.environ if environ is None else environ
+    if offline and live:
+        raise UsageError("choose --offline or --live-release-data, not both")
+    if offline or environ.get(OFFLINE_ENV, "").strip().lower() in _TRUE:
+        return None
+    if offline_by_default and not live:
+        return None
+    from meum_doctor.sources.release_data import request_from
+
+    return request_from(
+        url=url,
+        max_age_hours=max_age_hours,
+        refresh=refresh,
+        bundled_as_of=settings.config.policy.as_of,
+        environ=environ,
+    )
+
+
+def release_data_local(request: ReleaseRequest) -> Document | None:
+    """The release data when the cache has it fresh, synchronously (no network stack is
+    loaded); None when it must be asked for (:func:`acquire_release_data`)."""
+    from meum_doctor.sources.release_data import cached_if_fresh
+
+    return cached_if_fresh(request)
+
+
+async def acquire_release_data(request: ReleaseRequest) -> Document:
+    """The release data (cache, WordPress.org, else the bundled fallback); never raises, and
+    never takes longer than the request's short timeout."""
+    from meum_doctor.sources.release_data import obtain
+
+    return await obtain(request)
+
+
+async def acquire_with_release_data(
+    sources: Iterable[Source], settings: Settings, request: ReleaseRequest | None
+) -> list[Document]:
+    """:func:`acquire`, with the release data asked for at the same time: the run waits for
+    the slower of the two, and the release data's wait is capped by its own timeout."""
+    if request is None:
+        return await acquire(sources, settings)
+    import asyncio
+
+    release = asyncio.ensure_future(acquire_release_data(request))
+    try:
+        documents = await acquire(sources, settings)
+    except BaseException:
+        release.cancel()
+        with contextlib.suppress(BaseException):
+            await release
+        raise
+    return [*documents, await release]
+
+
+def _with_release_data(evidence: Evidence, config: Config) -> tuple[Evidence, Config]:
+    """The policy with the release data laid over it; when the configuration file kept some
+    of its own values over the release data's, the release document says which."""
+    from meum_doctor.releasedata import ReleaseData, overlay
+    from meum_doctor.sources.release_data import with_note
+
+    data = evidence.models[RELEASE_DATA]
+    if not isinstance(data, ReleaseData):
+        return evidence, config
+    laid = overlay(config.policy, data, config.policy_configured)
+    if laid.kept:
+        where = f"configuration file {config.path}" if config.path else "the configuration"
+        note = f"{where} overrides {', '.join(laid.kept)}"
+        documents = dict(evidence.documents)
+        documents[RELEASE_DATA] = with_note(documents[RELEASE_DATA], note)
+        evidence = replace(evidence, documents=MappingProxyType(documents))
+    return evidence, replace(config, policy=laid.policy)

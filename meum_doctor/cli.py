@@ -258,6 +258,97 @@ def run_options(function: F) -> F:
     return cast(F, _EVALUATION_OPTIONS(command))
 
 
+# Release data (WordPress.org): options shared by check and batch ----------------------------
+
+RELEASE_DATA_URL_ENV = "MEUM_DOCTOR_RELEASE_DATA_URL"  # mirrors sources.release_data's
+
+
+@dataclass(frozen=True)
+class ReleaseOptions:
+    """How a run gets WordPress.org's release data (see app.plan_release_data)."""
+
+    offline: bool
+    live_release_data: bool
+    refresh_release_data: bool
+    release_data_max_age: float
+    release_data_url: str | None
+
+    def request(self, settings: Settings, *, offline_by_default: bool) -> Any:
+        """The run's release-data request, or None when it asks nothing."""
+        from meum_doctor import app
+
+        return app.plan_release_data(
+            settings,
+            offline=self.offline,
+            live=self.live_release_data,
+            offline_by_default=offline_by_default,
+            url=self.release_data_url,
+            max_age_hours=self.release_data_max_age,
+            refresh=self.refresh_release_data,
+        )
+
+
+_RELEASE_DATA_OPTIONS = _options(
+    click.option(
+        "--offline",
+        is_flag=True,
+        help="Never ask WordPress.org for release data (or set MEUM_DOCTOR_OFFLINE=1); the "
+        "bundled version policy is used.",
+    ),
+    click.option(
+        "--live-release-data",
+        is_flag=True,
+        help="Ask WordPress.org for release data even for a saved status, the demo or an "
+        "explicit --now (which otherwise stay offline, to give the same answer again).",
+    ),
+    click.option(
+        "--refresh-release-data",
+        is_flag=True,
+        help="Ask WordPress.org even when the cached release data is fresh.",
+    ),
+    click.option(
+        "--release-data-max-age",
+        type=click.FloatRange(min=0),
+        default=24.0,
+        show_default=True,
+        metavar="HOURS",
+        help="Use cached release data younger than this.",
+    ),
+    click.option(
+        "--release-data-url",
+        metavar="URL",
+        envvar=RELEASE_DATA_URL_ENV,
+        help="A mirror of https://api.wordpress.org serving the same paths (or "
+        f"${RELEASE_DATA_URL_ENV}).",
+    ),
+)
+
+
+def release_options(function: F) -> F:
+    """Add the release-data options; the command receives them as ``release: ReleaseOptions``."""
+    names = [item.name for item in fields(ReleaseOptions)]
+
+    @functools.wraps(function)
+    def command(**kwargs: Any) -> Any:
+        release = ReleaseOptions(**{name: kwargs.pop(name) for name in names})
+        return function(release=release, **kwargs)
+
+    return cast(F, _RELEASE_DATA_OPTIONS(command))
+
+
+def _release_document(request: Any) -> Document:
+    """The release data for a run whose sources are all local (or for batch, once): the
+    cache synchronously, else WordPress.org through an event loop, capped by its timeout."""
+    from meum_doctor import app
+
+    cached = app.release_data_local(request)
+    if cached is not None:
+        return cached
+    import asyncio
+
+    return asyncio.run(app.acquire_release_data(request))
+
+
 @cli.command(context_settings=CONTEXT, epilog=EXIT_CODES_HELP)
 @click.option(
     "--api-key",
@@ -328,6 +419,7 @@ def run_options(function: F) -> F:
     is_flag=True,
     help="JSON format: also include the site report's body as received (it is long).",
 )
+@release_options
 @run_options
 def check(
     api_key: str | None,
@@ -343,6 +435,7 @@ def check(
     save_status: str | None,
     save_site_report: str | None,
     include_raw: bool,
+    release: ReleaseOptions,
     run: RunOptions,
 ) -> None:
     """Diagnose one store and print a prioritized remediation report.
@@ -397,7 +490,11 @@ def check(
         ),
     )
 
-    documents = _acquire(sources, settings, run)
+    # Release data: a saved status, the demo and --now stay offline unless asked.
+    release_request = release.request(
+        settings, offline_by_default=bool(input_path or demo or run.now_text)
+    )
+    documents = _acquire(sources, settings, run, release_request)
     warnings = app.warnings_of(documents)
     if warnings:
         run.setup_logging()
@@ -419,17 +516,21 @@ def check(
         sys.exit(report.exit_code)
 
 
-def _acquire(sources: list[Source], settings: Settings, run: RunOptions) -> list[Document]:
-    """The documents: read where no network is needed, else through an event loop."""
+def _acquire(
+    sources: list[Source], settings: Settings, run: RunOptions, release: Any = None
+) -> list[Document]:
+    """The documents: read where no network is needed, else through an event loop (the
+    release data, when asked for, at the same time as the status)."""
     from meum_doctor import app
 
     if not app.needs_network(sources):
-        return app.acquire_local(sources)
+        documents = app.acquire_local(sources)
+        return documents if release is None else [*documents, _release_document(release)]
     # The network may warn (an odd key) and log retries: only now is logging worth loading.
     run.setup_logging()
     import asyncio
 
-    return asyncio.run(app.acquire(sources, settings))
+    return asyncio.run(app.acquire_with_release_data(sources, settings, release))
 
 
 def _write(text: str | Iterable[str], output: str | None, secrets: Secrets) -> None:
@@ -521,6 +622,7 @@ def _print_examples() -> None:
     is_flag=True,
     help="Also scan the subfolders of status folders (symbolic links are never followed).",
 )
+@release_options
 @run_options
 def batch(
     paths: Sequence[str],
@@ -530,6 +632,7 @@ def batch(
     timeout: float,
     output_dir: str | None,
     recursive: bool,
+    release: ReleaseOptions,
     run: RunOptions,
 ) -> None:
     """Diagnose many stores in one run and summarize them, worst first.
@@ -553,6 +656,15 @@ def batch(
         output=run.output,
         output_dir=output_dir,
     )
+    # Release data once for the whole run, added to every store's documents. Status files
+    # alone are saved statuses: offline unless asked, as for `check --input`.
+    release_request = release.request(
+        settings, offline_by_default=not keys_file or run.now_text is not None
+    )
+    if release_request is not None:
+        from dataclasses import replace
+
+        settings = replace(settings, shared_documents=(_release_document(release_request),))
     results: list[Any] = []
     progress = fleet.Progress(len(plan.targets), enabled=sys.stderr.isatty() and not run.debug)
 

@@ -92,6 +92,10 @@ class Config:
     values_added: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     #: Why ./meum-doctor.toml was found but not used (one line for a warning), if it was.
     skipped: str | None = None
+    #: The [policy] keys the file sets (``as_of``, ``wordpress.latest``,
+    #: ``woocommerce.requires_wordpress``, ``wordpress.insecure``): they win over live
+    #: release data (meum_doctor.releasedata.overlay).
+    policy_configured: frozenset[str] = frozenset()
 
 
 def find_config_path(explicit: str | None, env: Mapping[str, str] | None = None) -> str | None:
@@ -371,7 +375,19 @@ def _build(defaults: dict[str, Any], user: dict[str, Any], path: str | None) -> 
         rules=rules,
         path=path,
         values_added=added,
+        policy_configured=_configured(user.get("policy", {})),
     )
+
+
+def _configured(user: object) -> frozenset[str]:
+    """The policy keys a (validated) [policy] table sets, as overlay() names them."""
+    if not isinstance(user, dict):
+        return frozenset()
+    keys = {"as_of"} & set(user)
+    for name, table in user.items():
+        if isinstance(table, dict):
+            keys |= {f"{name}.{key}" for key in table}
+    return frozenset(keys)
 
 
 #: The keys of each component's policy table, beyond latest and minimum.

@@ -46,6 +46,10 @@ class Provenance:
     #: For a saved document read together with its meta file (``check --input``): what
     #: that file said, see :class:`meum_doctor.saved.History`. None when not looked for.
     history: History | None = None
+    #: What the report says of the document beside its origin, when there is more to say:
+    #: for release data, which data was used and why ("bundled, as of …: … could not be
+    #: reached").
+    note: str | None = None
 
 
 @dataclass(frozen=True)

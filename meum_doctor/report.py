@@ -230,6 +230,8 @@ class SourceInfo:
     #: "sha256:<hex>" of the body as received; None under --redact.
     fingerprint: str | None
     request_id: str | None
+    #: More about it, when there is more to say (release data: which data, and why).
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -759,6 +761,7 @@ def _source_info(document: Document, redact: bool, redactor: Redactor) -> Source
         retrieved_at=retrieved_at,
         fingerprint=None if redact else document.fingerprint,
         request_id=redactor.text(request_id) if request_id else None,
+        note=redactor.text(document.provenance.note) if document.provenance.note else None,
     )
 
 

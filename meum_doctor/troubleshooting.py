@@ -45,6 +45,8 @@ GUIDE = (
             "the API key <problem>",
             "refusing to send the API key over plain http:// to <host>",
             "the API base URL <problem>",
+            "the release data URL <problem>",
+            "choose --offline or --live-release-data, not both",
             "the keys file <path> has no stores",
             "the keys file <path> has more than <n> stores",
             "the keys file <path> is larger than <n> MiB",
@@ -60,7 +62,8 @@ GUIDE = (
         "word Bearer, with spaces, line breaks, control or non-ASCII characters inside: the "
         "message says which and never shows the key; spaces around a key are dropped); a "
         "--base-url that is not an http(s) URL with a host, holds a user name, password, query "
-        "or fragment, or is plain http:// to anything but a local test server; a keys file "
+        "or fragment, or is plain http:// to anything but a local test server (the same "
+        "for --release-data-url); --offline with --live-release-data; a keys file "
         "with no stores, more than 100,000 or more than 16 MiB; --select/--ignore that name "
         "no rule or cause, or leave no rule to run (the selectors and where each came from are "
         "named); `explain` of an unknown ID; an output that is the same file as an input or "

@@ -19,12 +19,53 @@ from meum_doctor.cli import main
 from meum_doctor.formats import load_schema
 from meum_doctor.troubleshooting import find
 
+# No test reaches the internet: release data is asked of a closed loopback port unless a
+# test points it elsewhere (subprocesses inherit this too); .ci/run exports the same.
+os.environ.setdefault("MEUM_DOCTOR_RELEASE_DATA_URL", "http://127.0.0.1:9")
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 NOW = "2026-11-28T12:00:00Z"
 #: A recognisable key: every secrecy test looks for it (and for its tail) in all output.
 SECRET_KEY = "sk_live_TESTSECRET_9f8e7d6c5b4a3210"
 SECRET_TAIL = "TESTSECRET_9f8e7d6c5b4a3210"
+
+
+def _loopback_only(address: object) -> None:
+    import ipaddress
+
+    if isinstance(address, tuple) and address and isinstance(address[0], str):
+        host = address[0]
+        try:
+            loopback = host == "localhost" or ipaddress.ip_address(host.split("%")[0]).is_loopback
+        except ValueError:
+            loopback = False
+        if not loopback:
+            raise ConnectionRefusedError(f"tests may not connect to {host}: loopback only")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_internet() -> Any:
+    """Every connection a test opens goes to loopback: one that does not fails loudly."""
+    import socket
+
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def connect(self: socket.socket, address: Any) -> None:
+        _loopback_only(address)
+        return real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> int:
+        _loopback_only(address)
+        return real_connect_ex(self, address)
+
+    socket.socket.connect = connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    yield
+    socket.socket.connect, socket.socket.connect_ex = (  # type: ignore[method-assign]
+        real_connect,
+        real_connect_ex,
+    )
 
 
 @dataclass

@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import EXAMPLES, NOW
@@ -24,11 +25,11 @@ main()
 """
 
 
-def modules_after(tmp_path: Path, *args: str) -> set[str]:
+def modules_after(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> set[str]:
     out = tmp_path / "modules.json"
     # cwd: not the repository, whose meum_doctor/ (without rules/) would shadow the install.
     subprocess.run([sys.executable, "-c", PROBE, str(out), *args], capture_output=True,
-                   timeout=60, check=False, cwd=tmp_path)
+                   timeout=60, check=False, cwd=tmp_path, env=env)
     return set(json.loads(out.read_text()))
 
 
@@ -74,3 +75,35 @@ def test_html_from_a_file_imports_jinja2_but_not_httpx(tmp_path: Path) -> None:
     loaded = modules_after(tmp_path, "check", "--input", str(EXAMPLES / "degraded.json"),
                            "--now", NOW, "-f", "html")
     assert heavy(loaded) == {"jinja2"}
+
+
+def test_a_release_data_cache_hit_imports_no_network_stack(tmp_path: Path) -> None:
+    """`check --input … --live-release-data` with the release data cached: no httpx, no
+    asyncio, no logging (the cache is read synchronously)."""
+    import os
+
+    from faultserver import FaultServer, response
+
+    answers = {
+        b"/core/stable-check/1.0/": {"7.1": "latest"},
+        b"/core/version-check/1.7/": {"offers": [{"response": "upgrade", "version": "7.1"}]},
+        b"/plugins/info/1.2/": {"slug": "woocommerce", "version": "11.1.2"},
+    }
+
+    def script(attempt: int, request: bytes) -> Any:
+        path = request.split(b" ", 2)[1].split(b"?")[0]
+        yield response(200, answers[path])
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("MEUM_DOCTOR_NO_CACHE", None)
+    env.pop("MEUM_DOCTOR_OFFLINE", None)
+    with FaultServer(script) as server:
+        args = ["check", "--input", str(EXAMPLES / "healthy.json"), "--live-release-data",
+                "--release-data-url", server.url]
+        first = modules_after(tmp_path, *args, env=env)
+        assert "httpx" in first  # the first run asked
+        loaded = modules_after(tmp_path, *args, env=env)
+        assert len(server.requests) == 3  # the second did not
+    assert heavy(loaded) == set()
+    assert {"asyncio", "ssl", "logging"} & loaded == set()
+    assert "meum_doctor.sources.release_data" in loaded

@@ -90,6 +90,9 @@ def other_sources(report: Report) -> tuple[SourceInfo, ...]:
 
 def source_info_text(info: SourceInfo) -> str:
     """One document a report used, in words: kind, where from, fingerprint."""
+    if info.note:  # release data: the note says which data and why, in words
+        text = f"{info.kind.replace('-', ' ')}: {info.note}"
+        return f"{text} ({info.fingerprint})" if info.fingerprint else text
     where = f"{info.type} {info.location}" if info.location != "-" else "standard input"
     text = f"{info.kind} from {where}"
     if info.request_id:

@@ -43,6 +43,8 @@ def report_dict(report: Report) -> dict[str, Any]:
                 "retrieved_at": timestamp(s.retrieved_at) if s.retrieved_at else None,
                 "fingerprint": s.fingerprint,
                 "request_id": s.request_id,
+                # Only where there is more to say (release data: which, and why).
+                **({"note": s.note} if s.note else {}),
             }
             for s in report.sources
         ],

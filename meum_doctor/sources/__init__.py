@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from meum_doctor.documents import LOCAL_TYPES, MEUM_STATUS, SITE_REPORT, Document
+from meum_doctor.documents import LOCAL_TYPES, MEUM_STATUS, RELEASE_DATA, SITE_REPORT, Document
 from meum_doctor.sources.files import MAX_FILE_BODY, file_kind, read_file
 from meum_doctor.status import ParseProblem
 
@@ -46,6 +46,7 @@ __all__ = [
 BUILTIN = {
     MEUM_STATUS: "meum_doctor.sources.meum_status",
     SITE_REPORT: "meum_doctor.sources.site_report",
+    RELEASE_DATA: "meum_doctor.sources.release_data",
 }
 
 
