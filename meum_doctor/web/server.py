@@ -270,12 +270,21 @@ async def api_diagnose(request: Request) -> Response:
     try:
         fmt = _api_format(request.query_params.get("format", "json"))
         inputs = _api_inputs(request.headers.get("content-type", ""), await request.body())
+        _check_sizes(inputs, service.options.max_document)
         outcome = await service.run(request, inputs)
     except Failure as failure:
         headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else None
         return JSONResponse(failure.as_dict(), status_code=failure.status, headers=headers)
     text = outcome.secrets.scrub(fmt.render(outcome.report))
     return Response(text, media_type=fmt.media_type)
+
+
+def _check_sizes(inputs: Inputs, limit: int) -> None:
+    """Each document at most ``limit`` bytes (the request as a whole is capped by the guard)."""
+    for what, body in (("status", inputs.status), ("site report", inputs.site_report)):
+        if body is not None and len(body) > limit:
+            raise Failure(413, "too-large", f"the {what} is larger than this server accepts "
+                          f"({limit // 1024} KiB)")
 
 
 def _api_format(name: str) -> formats.Format:
