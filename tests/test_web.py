@@ -255,7 +255,8 @@ def test_the_cookie_is_httponly_and_strict(web: str) -> None:
     assert "httponly" in cookie and "samesite=strict" in cookie
 
 
-@pytest.mark.parametrize("case", ["no token", "wrong token", "no cookie", "other origin"])
+@pytest.mark.parametrize("case", ["no token", "wrong token", "no cookie", "other origin",
+                                  "cross-site fetch"])
 def test_the_form_is_refused_without_csrf(web: str, meum: ExampleApi, case: str) -> None:
     with httpx.Client(base_url=web, timeout=30) as client:
         token = form_token(client)
@@ -267,8 +268,10 @@ def test_the_form_is_refused_without_csrf(web: str, meum: ExampleApi, case: str)
             data["csrf"] = "0" * 64
         elif case == "no cookie":
             client.cookies.clear()
-        else:
+        elif case == "other origin":
             headers["origin"] = "https://evil.example"
+        else:
+            headers = {"origin": "null", "sec-fetch-site": "cross-site"}
         response = client.post("/diagnose", data=data, headers=headers)
     assert response.status_code == 403
     assert "[csrf]" not in response.text and "form expired" in response.text

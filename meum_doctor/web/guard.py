@@ -193,10 +193,16 @@ class Csrf:
         return hmac.compare_digest(self.token_for(cookie), token)
 
 
-def same_origin(origin: str | None, scheme: str, host: str | None) -> bool:
-    """True when a browser's Origin header names this server, or is absent (not a browser,
-    or an old one: the token still has to match)."""
-    if origin is None:
+def same_origin(origin: str | None, fetch_site: str | None, scheme: str, host: str | None) -> bool:
+    """False when the browser says the request comes from another site.
+
+    Under ``Referrer-Policy: no-referrer`` Chromium sends ``Origin: null`` even for a form
+    of this very page, so ``null`` proves nothing either way; ``Sec-Fetch-Site`` (sent by
+    current browsers whatever the referrer policy) then decides. Without either (not a
+    browser, or an old one), the token must still match."""
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        return False
+    if origin is None or origin == "null":
         return True
     return host is not None and origin == f"{scheme}://{host}"
 

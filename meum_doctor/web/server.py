@@ -194,8 +194,8 @@ async def demo(request: Request) -> Response:
 async def submit(request: Request) -> Response:
     service: Service = request.app.state.service
     values: dict[str, Any] = {}
-    origin_ok = same_origin(request.headers.get("origin"), request.url.scheme,
-                            request.headers.get("host"))
+    origin_ok = same_origin(request.headers.get("origin"), request.headers.get("sec-fetch-site"),
+                            request.url.scheme, request.headers.get("host"))
     try:
         form = await request.form(max_files=2, max_fields=10,
                                   max_part_size=service.options.max_document)
