@@ -33,7 +33,8 @@ def modules_after(tmp_path: Path, *args: str) -> set[str]:
 
 
 def heavy(modules: set[str]) -> set[str]:
-    return {m.split(".")[0] for m in modules} & {"httpx", "httpcore", "jinja2", "anyio", "ssl"}
+    return {m.split(".")[0] for m in modules} & {"httpx", "httpcore", "jinja2", "anyio", "ssl",
+                                                 "starlette", "uvicorn", "multipart"}
 
 
 @pytest.mark.parametrize(
@@ -47,6 +48,7 @@ def heavy(modules: set[str]) -> set[str]:
         ["examples"],
         ["schema"],
         ["schema", "batch"],
+        ["serve", "--help"],
     ],
 )
 def test_light_commands_import_neither_httpx_nor_jinja2(tmp_path: Path, args: list[str]) -> None:
@@ -74,3 +76,9 @@ def test_html_from_a_file_imports_jinja2_but_not_httpx(tmp_path: Path) -> None:
     loaded = modules_after(tmp_path, "check", "--input", str(EXAMPLES / "degraded.json"),
                            "--now", NOW, "-f", "html")
     assert heavy(loaded) == {"jinja2"}
+
+
+def test_no_command_but_serve_loads_the_web_stack(tmp_path: Path) -> None:
+    loaded = modules_after(tmp_path, "check", "--demo", "--now", NOW, "-f", "html")
+    assert not {m.split(".")[0] for m in loaded} & {"starlette", "uvicorn", "multipart"}
+    assert not {m for m in loaded if m.startswith("meum_doctor.web")}

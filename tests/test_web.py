@@ -18,11 +18,11 @@ from conftest import EXAMPLES, NOW, SECRET_KEY, SECRET_TAIL, example_bytes
 pytest.importorskip("starlette", reason="the [web] extra is not installed")
 pytest.importorskip("uvicorn", reason="the [web] extra is not installed")
 
-from jsonschema import Draft202012Validator  # noqa: E402
-from webserver import serving  # noqa: E402
+from jsonschema import Draft202012Validator
+from webserver import serving
 
-from meum_doctor.exampleapi import ExampleApi  # noqa: E402
-from meum_doctor.formats import load_schema  # noqa: E402
+from meum_doctor.exampleapi import ExampleApi
+from meum_doctor.formats import load_schema
 
 SITE_REPORT = (EXAMPLES / "site-reports" / "healthy-site.txt").read_text("utf-8")
 SECURITY_HEADERS = {

@@ -104,7 +104,8 @@ class Guard:
             await send_with_headers({
                 "type": "http.response.start",
                 "status": status,
-                "headers": [(b"content-type", head), (b"content-length", str(len(payload)).encode()),
+                "headers": [(b"content-type", head),
+                            (b"content-length", str(len(payload)).encode()),
                             (b"connection", b"close")],
             })
             await send_with_headers({"type": "http.response.body", "body": payload})

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 
 from meum_doctor.app import DEFAULT_BASE_URL
 
-#: The environment variables' prefix: MEUM_DOCTOR_SERVE_PORT, MEUM_DOCTOR_SERVE_RATE_LIMIT...
-ENV_PREFIX = "MEUM_DOCTOR_SERVE_"
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import base64
 import json
-from collections import defaultdict
 import logging
 import sys
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
