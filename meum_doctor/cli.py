@@ -831,6 +831,87 @@ def schema(name: str) -> None:
     click.echo(formats.schema_text(name), nl=False)
 
 
+# serve: the web page (the [web] extra) -------------------------------------------------------
+
+def _serve_option(*decls: str, **kwargs: Any) -> Callable[[F], F]:
+    return click.option(*decls, show_envvar=True, **kwargs)
+
+
+@cli.command(context_settings=CONTEXT)
+@_serve_option("--host", envvar="MEUM_DOCTOR_SERVE_HOST",
+               default="127.0.0.1", show_default=True,
+               help="Address to listen on. Keep the default (this machine only) unless a TLS "
+               "reverse proxy is in front: then 0.0.0.0.")
+@_serve_option("--port", envvar="MEUM_DOCTOR_SERVE_PORT",
+               type=click.IntRange(0, 65535), default=8765, show_default=True)
+@_serve_option("--open", "open_browser", envvar="MEUM_DOCTOR_SERVE_OPEN",
+               is_flag=True,
+               help="Open the page in the browser once the server runs.")
+@_serve_option("--forwarded-allow-ips", envvar="MEUM_DOCTOR_SERVE_FORWARDED_ALLOW_IPS",
+               default="127.0.0.1", show_default=True,
+               metavar="IPS", help="Comma-separated proxy addresses whose X-Forwarded-For and "
+               "X-Forwarded-Proto are believed (the client's address, https).")
+@_serve_option("--base-url", envvar="MEUM_DOCTOR_SERVE_BASE_URL",
+               default="https://api.meum.io", show_default=True, metavar="URL",
+               help="Meum's API. Fixed by the operator: a visitor never chooses where a key "
+               "is sent.")
+@_serve_option("--config", "config_path", envvar="MEUM_DOCTOR_SERVE_CONFIG",
+               metavar="PATH",
+               help="Configuration file (policy, rule selection), as for check.")
+@_serve_option("--rate-limit", envvar="MEUM_DOCTOR_SERVE_RATE_LIMIT",
+               type=click.IntRange(0), default=10, show_default=True,
+               metavar="N", help="Diagnoses a minute per client; 0 turns the limit off.")
+@_serve_option("--max-concurrent", envvar="MEUM_DOCTOR_SERVE_MAX_CONCURRENT",
+               type=click.IntRange(1), default=8, show_default=True,
+               metavar="N", help="Diagnoses in flight at once; beyond it, HTTP 503.")
+@_serve_option("--max-body-kib", envvar="MEUM_DOCTOR_SERVE_MAX_BODY_KIB",
+               type=click.IntRange(1), default=1024, show_default=True,
+               metavar="KIB", help="Largest status or site report accepted.")
+@_serve_option("--timeout", envvar="MEUM_DOCTOR_SERVE_TIMEOUT",
+               type=click.FloatRange(0.1, 120), default=10.0, show_default=True,
+               metavar="SECONDS", help="Time allowed for each request to Meum's API.")
+@_serve_option("--debug", envvar="MEUM_DOCTOR_SERVE_DEBUG",
+               is_flag=True, help="Log at debug level (keys are still scrubbed).")
+def serve(
+    host: str,
+    port: int,
+    open_browser: bool,
+    forwarded_allow_ips: str,
+    base_url: str,
+    config_path: str | None,
+    rate_limit: int,
+    max_concurrent: int,
+    max_body_kib: int,
+    timeout: float,
+    debug: bool,
+) -> None:
+    """Serve the diagnosis as a web page and a JSON API (needs the [web] extra).
+
+    Limits are per server process. Nothing a visitor sends is stored.
+    """
+    from meum_doctor.web import require_extra
+
+    require_extra()
+    from meum_doctor.web.options import ServeOptions
+    from meum_doctor.web.server import check_options, server
+
+    options = ServeOptions(
+        host=host, port=port, base_url=base_url, config_path=config_path,
+        rate_limit=rate_limit, max_concurrent=max_concurrent, max_body_kib=max_body_kib,
+        forwarded_allow_ips=forwarded_allow_ips, timeout=timeout, debug=debug,
+    )
+    check_options(options)
+    instance = server(options)
+    if open_browser:
+        import threading
+        import webbrowser
+
+        shown = "localhost" if options.loopback else host
+        threading.Timer(1.0, webbrowser.open, [f"http://{shown}:{port}/"]).start()
+    click.echo(f"meum-doctor serve: http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    instance.run()
+
+
 # Entry point: errors become one line and an exit code ---------------------------------------
 
 

@@ -7,6 +7,7 @@ as a JSON object (:mod:`meum_doctor.failures` does both)::
 
     MeumDoctorError                 anything reported as "meum-doctor: error: ..."
     ├── UsageError          usage           bad options, an unusable path           exit 2
+    │   ├── MissingExtra    missing-extra   ``serve`` without ``pip install 'meum-doctor[web]'``
     │   ├── WriteFailed     write-failed    an output that cannot be written
     │   └── InputUnreadable file-unreadable a keys file or batch path cannot be read
     ├── ConfigError         config          the configuration file is wrong         exit 2
@@ -101,6 +102,11 @@ CODES: dict[str, str] = {
     "write-failed": "an output cannot be written",
     "interrupted": "interrupted (Ctrl-C)",
     "internal": "a bug in meum-doctor",
+    # `meum-doctor serve`: the command, then what its web page and JSON API answer.
+    "missing-extra": "an optional part of meum-doctor is not installed",
+    "csrf": "a web form was sent without its valid token, or from another site (HTTP 403)",
+    "throttled": "too many diagnoses from one client (HTTP 429 from the web server)",
+    "busy": "too many diagnoses in flight on the web server (HTTP 503)",
 }
 
 
@@ -148,6 +154,12 @@ class InputUnreadable(UsageError):
     unreadable: a usage error (exit 2), with the code of any file that cannot be read."""
 
     code = "file-unreadable"
+
+
+class MissingExtra(UsageError):
+    """A command needs an optional extra that is not installed (``serve`` needs ``[web]``)."""
+
+    code = "missing-extra"
 
 
 class ConfigError(MeumDoctorError):

@@ -368,6 +368,44 @@ GUIDE = (
         "that finished, marked partial.",
         "Run again when you are ready.",
     ),
+    # `meum-doctor serve` -------------------------------------------------------------------
+    Entry(
+        "missing-extra",
+        (2,),
+        ("meum-doctor serve needs the web extra: pip install 'meum-doctor[web]'",),
+        "`serve` runs on Starlette and Uvicorn, which the plain install leaves out so that "
+        "the command line stays small and fast.",
+        "Install the extra into the same environment: `pip install 'meum-doctor[web]'` "
+        "(or `pipx inject meum-doctor 'meum-doctor[web]'`).",
+    ),
+    Entry(
+        "csrf",
+        (),
+        ("the form expired or was not sent from this page",),
+        "Web page only (HTTP 403): the form came without the token of its cookie, with a "
+        "token that does not match, or from another site (its Origin). Cookies blocked for "
+        "the page, or a page left open across a server restart, do this too.",
+        "Reload the page and send the form again; allow cookies for the page.",
+    ),
+    Entry(
+        "throttled",
+        (),
+        ("too many diagnoses from your address: wait <n> seconds",),
+        "Web page and API only (HTTP 429, with Retry-After): this client asked for more "
+        "diagnoses a minute than `serve --rate-limit` allows. The limit keeps the page from "
+        "being used to try keys against Meum's API.",
+        "Wait the seconds Retry-After says. An operator can raise `--rate-limit` (0 turns it "
+        "off, for a trusted network only).",
+    ),
+    Entry(
+        "busy",
+        (),
+        ("the server is busy: <n> diagnoses are in flight",),
+        "Web page and API only (HTTP 503, with Retry-After): `serve --max-concurrent` "
+        "diagnoses were already running; the server answers at once instead of queueing.",
+        "Retry after the seconds Retry-After says. An operator can raise `--max-concurrent` "
+        "or run more workers behind the proxy.",
+    ),
 )
 
 BY_CODE = {entry.code: entry for entry in GUIDE}
@@ -401,7 +439,8 @@ def markdown() -> str:
     ]
     for entry in GUIDE:
         messages = "; ".join(f"`{m}`" for m in entry.messages).replace("|", "\\|")
-        exits = ", ".join(str(code) for code in entry.exit_codes)
+        # The web page's own codes come with an HTTP status, not an exit code.
+        exits = ", ".join(str(code) for code in entry.exit_codes) or "(web)"
         rows.append(f"| `{entry.code}` | {exits} | {messages} | {entry.meaning} | {entry.fix} |")
     rows += ["", *NO_ERROR_LINE]
     return "\n".join(rows) + "\n"

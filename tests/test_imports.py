@@ -34,7 +34,8 @@ def modules_after(tmp_path: Path, *args: str, env: dict[str, str] | None = None)
 
 
 def heavy(modules: set[str]) -> set[str]:
-    return {m.split(".")[0] for m in modules} & {"httpx", "httpcore", "jinja2", "anyio", "ssl"}
+    return {m.split(".")[0] for m in modules} & {"httpx", "httpcore", "jinja2", "anyio", "ssl",
+                                                 "starlette", "uvicorn", "multipart"}
 
 
 @pytest.mark.parametrize(
@@ -48,6 +49,7 @@ def heavy(modules: set[str]) -> set[str]:
         ["examples"],
         ["schema"],
         ["schema", "batch"],
+        ["serve", "--help"],
     ],
 )
 def test_light_commands_import_neither_httpx_nor_jinja2(tmp_path: Path, args: list[str]) -> None:
@@ -107,3 +109,9 @@ def test_a_release_data_cache_hit_imports_no_network_stack(tmp_path: Path) -> No
     assert heavy(loaded) == set()
     assert {"asyncio", "ssl", "logging"} & loaded == set()
     assert "meum_doctor.sources.release_data" in loaded
+
+
+def test_no_command_but_serve_loads_the_web_stack(tmp_path: Path) -> None:
+    loaded = modules_after(tmp_path, "check", "--demo", "--now", NOW, "-f", "html")
+    assert not {m.split(".")[0] for m in loaded} & {"starlette", "uvicorn", "multipart"}
+    assert not {m for m in loaded if m.startswith("meum_doctor.web")}

@@ -184,5 +184,8 @@ def test_every_guide_entry_is_produced_by_some_scenario(
     # Hard to provoke on every machine: a transport failure with no better name, a DNS
     # failure (a machine without any resolver reports a connection failure) and Ctrl-C
     # (tests/test_files.py interrupts a batch).
-    assert missing <= {"network", "dns", "interrupted"}, missing
+    # The web server's own codes come as HTTP answers, not error lines: tests/test_web.py
+    # provokes each (csrf, throttled, busy) and `serve` without the extra (missing-extra).
+    assert missing <= {"network", "dns", "interrupted", "csrf", "throttled", "busy",
+                       "missing-extra"}, missing
     assert json.dumps(errors).count(SECRET_KEY[8:]) == 0
