@@ -73,12 +73,13 @@ def php_unsupported(report: SiteReport, status: Status | None, ctx: Context) -> 
         judged = _judged(field_name, report, status)
         if judged is None:
             continue
-        text, read = judged
+        text, read, sources = judged
         requirement = lookup(read.release)
         if requirement is not None and php.release < requirement[1]:
             needs.append((f"{component} {text.strip()}", requirement[1]))
             evidence[field_name] = text
             evidence[f"{field_name}_requires_php"] = str(requirement[1])
+            evidence.update(sources)
     links = site_links(status, report, STATUS_PAGE, UPDATES_PAGE)
     if needs:
         needed = max(version for _, version in needs)
@@ -123,10 +124,13 @@ def php_unsupported(report: SiteReport, status: Status | None, ctx: Context) -> 
 
 def _judged(
     field_name: str, report: SiteReport, status: Status | None
-) -> tuple[str, WPVersion] | None:
-    """The store's version of a component: the newer of the report's and Meum's."""
+) -> tuple[str, WPVersion, dict[str, EvidenceValue]] | None:
+    """The store's version of a component (the newer of the report's and Meum's), and
+    evidence naming where it came from."""
     if status is None:
         read = read_version(getattr(report, field_name))
-        return None if read is None else (read.text, read)
+        return None if read is None else (read.text, read, {f"{field_name}_source": "site-report"})
     judged = judge_version(field_name, status, report)
-    return None if judged.read is None or judged.text is None else (judged.text, judged.read)
+    if judged.read is None or judged.text is None:
+        return None
+    return judged.text, judged.read, judged.evidence
