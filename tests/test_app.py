@@ -109,8 +109,10 @@ def test_diagnose_takes_documents_and_needs_no_click() -> None:
         # A file read now was retrieved when it was saved: unknown without its meta file.
         SourceInfo(MEUM_STATUS, "file", "degraded.json", None, document.fingerprint, None),
     )
-    assert report.not_evaluated == ()
-    assert report.complete
+    # Only the rules of the site's report wait: every rule of the Meum status ran.
+    assert report.not_evaluated
+    assert all(n.needs[0] == "site-report" for n in report.not_evaluated)
+    assert not report.failed_rules and not report.not_selected
 
 
 def test_the_toy_rule_runs_when_its_evidence_is_there(toy_kind: SourceKind) -> None:
@@ -118,7 +120,7 @@ def test_the_toy_rule_runs_when_its_evidence_is_there(toy_kind: SourceKind) -> N
     status, toy = status_document(), toy_document()
     report = app.diagnose([status, toy], settings)
     assert [f.rule for f in report.findings if f.rule == "MD811"] == ["MD811"]
-    assert report.not_evaluated == ()
+    assert all(n.needs[0] == "site-report" for n in report.not_evaluated)  # not MD811
     # It got what it declared, in order: its toy report, then the status it uses.
     ((model, given_status, context),) = SEEN
     assert model == ToyReport(cron_disabled=True)
@@ -138,12 +140,14 @@ def test_the_toy_rule_waits_without_its_evidence_and_the_run_stays_complete(
     settings = settings_with_toy_rule()
     report = app.diagnose([status_document()], settings)
     assert SEEN == []  # never called
-    assert report.not_evaluated == (NotEvaluated("MD811", (TOY,)),)
+    waiting = [n for n in report.not_evaluated if n.needs[0] != "site-report"]
+    assert waiting == [NotEvaluated("MD811", (TOY,))]
     assert report.rule_errors == ()
     assert report.verdict == "healthy"  # not "incomplete": nothing failed
     assert report.exit_code == ExitCode.OK  # never 5 for a rule left waiting
-    assert report.rules_evaluated == len(settings.rules) - 1
-    assert "1 not evaluated for want of evidence: MD811 (needs toy-report)" in report.coverage_text
+    # The built-in rules of the site's report wait too (no site report was given).
+    assert report.rules_evaluated == len(settings.rules) - len(report.not_evaluated)
+    assert "MD811 (needs toy-report)" in report.coverage_text
     for fmt in ("text", "markdown", "html"):
         assert "MD811 (needs toy-report)" in render(report, fmt), fmt
 
