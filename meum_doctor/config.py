@@ -45,6 +45,7 @@ from meum_doctor.policy import (
     COMPONENTS,
     ComponentPolicy,
     InsecureList,
+    PhpBranches,
     VersionPolicy,
     parse_version,
 )
@@ -399,7 +400,7 @@ _COMPONENT_TABLES = {
 
 
 def _policy(defaults: dict[str, Any], user: object, check: _Checker) -> VersionPolicy:
-    user = check.table(user, "policy", ("as_of", *COMPONENTS))
+    user = check.table(user, "policy", ("as_of", *COMPONENTS, "php"))
     as_of = check.iso_date(user.get("as_of", defaults["as_of"]), "policy.as_of")
 
     components: dict[str, ComponentPolicy] = {}
@@ -434,6 +435,33 @@ def _policy(defaults: dict[str, Any], user: object, check: _Checker) -> VersionP
         woocommerce_requires_php=tables["woocommerce_requires_php"],
         wordpress_requires_php=tables["wordpress_requires_php"],
         wordpress_insecure=insecure,
+        php=_php(defaults.get("php", {}), user.get("php", {}), check),
+    )
+
+
+def _php(defaults: dict[str, Any], user: object, check: _Checker) -> PhpBranches:
+    """PHP branches' end of security support: the bundled table, with the user's branches
+    added (or overriding) and the user's date, if given."""
+    key = "policy.php"
+    user = check.table(user, key, ("as_of", "end_of_life"))
+    as_of = user.get("as_of", defaults.get("as_of"))
+    lines = {
+        **defaults.get("end_of_life", {}),
+        **check.table(user.get("end_of_life", {}), f"{key}.end_of_life", None),
+    }
+    end_of_life: dict[Version, date] = {}
+    for branch_text, end in lines.items():
+        branch = check.version(branch_text, f"{key}.end_of_life (branch)")
+        if branch_of(branch) != branch:
+            raise check.fail(
+                f"{key}.end_of_life.{branch_text}", "a PHP branch is x.y, like \"8.1\""
+            )
+        end_of_life[branch] = check.iso_date(end, f"{key}.end_of_life.{branch_text}")
+    if end_of_life and as_of is None:
+        raise check.fail(f"{key}.as_of", "the table needs the date it was true (YYYY-MM-DD)")
+    return PhpBranches(
+        as_of=None if as_of is None else check.iso_date(as_of, f"{key}.as_of"),
+        end_of_life=end_of_life,
     )
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "MAX_VERSION_LENGTH",
     "ComponentPolicy",
     "InsecureList",
+    "PhpBranches",
     "VersionPolicy",
     "parse_version",
 ]
@@ -82,6 +83,32 @@ class InsecureList:
 
 
 @dataclass(frozen=True)
+class PhpBranches:
+    """PHP branches and the day their security support ends (php.net's supported versions),
+    as a dated snapshot: MD209 judges a store's PHP by it, MD902 judges its age."""
+
+    #: When the table was true; None: no table.
+    as_of: date | None = None
+    #: Branch (x.y) -> the last day of its security support.
+    end_of_life: Mapping[Version, date] = field(default_factory=dict)
+
+    def ended(self, version: Version, today: date) -> tuple[Version, date] | None:
+        """``(branch, end date)`` when ``version``'s branch is past its end of life on
+        ``today``; None when it is supported, or the table does not know the branch. A
+        branch older than every one listed ended before the oldest listed did."""
+        if not self.end_of_life:
+            return None
+        branch = branch_of(version)
+        end = self.end_of_life.get(branch)
+        if end is None:
+            oldest = min(self.end_of_life)
+            if branch >= oldest:
+                return None  # newer than the table (or between its lines): cannot tell
+            end = self.end_of_life[oldest]
+        return (branch, end) if today > end else None
+
+
+@dataclass(frozen=True)
 class VersionPolicy:
     """The versions the rules compare a store against, and when they were true."""
 
@@ -97,6 +124,8 @@ class VersionPolicy:
     wordpress_requires_php: Mapping[Version, Version] = field(default_factory=dict)
     #: WordPress.org's insecure list, as bundled (or configured), with its own date.
     wordpress_insecure: InsecureList = field(default_factory=InsecureList)
+    #: PHP branches' end of security support, as bundled (or configured), with its own date.
+    php: PhpBranches = field(default_factory=PhpBranches)
 
     def wordpress_required_by(self, woocommerce: Version) -> tuple[Version, Version] | None:
         """The (release line, minimum WordPress) that applies to a WooCommerce version.
@@ -111,7 +140,17 @@ class VersionPolicy:
         parts = [("version policy", self.as_of)]
         if self.wordpress_insecure.as_of is not None:
             parts.append(("WordPress.org insecure list", self.wordpress_insecure.as_of))
+        if self.php.as_of is not None:
+            parts.append(("PHP end-of-life table", self.php.as_of))
         return tuple(parts)
+
+    def php_required_by_woocommerce(self, woocommerce: Version) -> tuple[Version, Version] | None:
+        """The (release line, minimum PHP) that applies to a WooCommerce release."""
+        return line_for(self.woocommerce_requires_php, woocommerce)
+
+    def php_required_by_wordpress(self, wordpress: Version) -> tuple[Version, Version] | None:
+        """The (release line, minimum PHP) that applies to a WordPress release."""
+        return line_for(self.wordpress_requires_php, wordpress)
 
 
 def line_for(table: Mapping[Version, Version], version: Version) -> tuple[Version, Version] | None:

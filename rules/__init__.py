@@ -14,12 +14,21 @@ from .md103_reported_issue import reported_issue
 from .md104_status_inconsistent import status_inconsistent
 from .md105_site_url_not_https import site_url_not_https
 from .md106_payout_not_configured import payout_not_configured
+from .md107_meum_plugin_inactive import meum_plugin_inactive
+from .md108_site_report_other_site import site_report_other_site
+from .md109_versions_disagree import versions_disagree
+from .md110_https_missing import https_missing
+from .md111_checkout_page_broken import checkout_page_broken
 from .md112_site_url_not_public import site_url_not_public
 from .md201_plugin_outdated import plugin_outdated
 from .md202_woocommerce_outdated import woocommerce_outdated
 from .md203_wordpress_outdated import wordpress_outdated
 from .md204_version_unreadable import version_unreadable
 from .md205_woocommerce_needs_newer_wordpress import woocommerce_needs_newer_wordpress
+from .md206_plugins_outdated import plugins_outdated
+from .md207_extensions_untested import extensions_untested
+from .md208_woocommerce_database_update_pending import woocommerce_database_update_pending
+from .md209_php_unsupported import php_unsupported
 from .md210_templates_outdated import templates_outdated
 from .md211_prerelease_build import prerelease_build
 from .md212_version_newer_than_policy import version_newer_than_policy
@@ -51,12 +60,21 @@ RULES = (
     status_inconsistent,
     site_url_not_https,
     payout_not_configured,
+    meum_plugin_inactive,
+    site_report_other_site,
+    versions_disagree,
+    https_missing,
+    checkout_page_broken,
     site_url_not_public,
     plugin_outdated,
     woocommerce_outdated,
     wordpress_outdated,
     version_unreadable,
     woocommerce_needs_newer_wordpress,
+    plugins_outdated,
+    extensions_untested,
+    woocommerce_database_update_pending,
+    php_unsupported,
     templates_outdated,
     prerelease_build,
     version_newer_than_policy,

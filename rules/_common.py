@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from meum_doctor.plugin import (
@@ -18,7 +18,7 @@ from meum_doctor.plugin import (
     iso,
     read_version,
 )
-from meum_doctor.rule import site_base
+from meum_doctor.rule import EvidenceValue, site_base
 
 if TYPE_CHECKING:  # the model only for typing: rules of the Meum status alone never load it
     from meum_doctor.sitereport.model import SiteReport
@@ -65,8 +65,14 @@ def outdated(
     ctx: Context,
     update_steps: tuple[str, ...],
     links: tuple[Link, ...],
+    sources: Mapping[str, EvidenceValue] | None = None,
+    seen_in: str = "",
 ) -> Iterator[Finding]:
     """The finding of an ``*-outdated`` rule: below minimum (high) or below latest (low).
+
+    ``sources`` (evidence naming where each source's version came from) and ``seen_in`` (a
+    phrase such as ", according to the site's System Status report (…)") are given when the version
+    was judged from two sources; see ``_site.judge_version``.
 
     The minimum is a requirement, judged on the release part as WordPress judges
     requirements (``6.7-alpha-58576-src`` is 6.7, below a 6.9 minimum; ``6.9-RC1`` meets it);
@@ -78,7 +84,7 @@ def outdated(
     if version is None:
         return
     shown = version.describe()
-    evidence = {
+    evidence: dict[str, EvidenceValue] = {
         field_name: reported,
         "policy_minimum": str(policy.minimum),
         "policy_latest": str(policy.latest),
@@ -86,13 +92,14 @@ def outdated(
     }
     if version.prerelease:
         evidence["judged_as"] = str(version.release)
+    evidence.update(sources or {})
     if version.release < policy.minimum:
         yield Finding(
             title=f"{component} {shown} is below the minimum supported {policy.minimum}",
             detail=(
-                f"The store runs {component} {shown}. Versions older than {policy.minimum} "
-                "are no longer supported with Meum and may miss security fixes or break "
-                f"checkout. The latest is {policy.latest}."
+                f"The store runs {component} {shown}{seen_in}. Versions older than "
+                f"{policy.minimum} are no longer supported with Meum and may miss security "
+                f"fixes or break checkout. The latest is {policy.latest}."
             ),
             severity=Severity.HIGH,
             evidence=evidence,
@@ -103,7 +110,8 @@ def outdated(
         yield Finding(
             title=f"{component} {shown} is behind the latest {policy.latest}",
             detail=(
-                f"The store runs {component} {shown}; {policy.latest} is available. It is "
+                f"The store runs {component} {shown}{seen_in}; {policy.latest} is available. "
+                "It is "
                 "still supported, but updating soon keeps the store on fixes and away from "
                 "surprises."
             ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from meum_doctor.plugin import (
@@ -15,15 +16,29 @@ from meum_doctor.plugin import (
     connection_of,
     rule,
 )
+from meum_doctor.rule import EvidenceValue
+
+if TYPE_CHECKING:
+    from meum_doctor.sitereport.model import SiteReport
 
 
-@rule(id="MD105", name="site-url-not-https", category=Category.CONNECTION, severity=Severity.HIGH)
-def site_url_not_https(status: Status, ctx: Context) -> Iterator[Finding]:
+@rule(
+    id="MD105",
+    name="site-url-not-https",
+    category=Category.CONNECTION,
+    severity=Severity.HIGH,
+    uses=("site-report",),
+)
+def site_url_not_https(
+    status: Status, report: SiteReport | None, ctx: Context
+) -> Iterator[Finding]:
     """The store's site URL is not an https:// address (high), or is missing while connected (low).
 
     Why it matters: payments and their webhooks must travel encrypted. A shop on plain http://
     exposes customers and may be refused by Meum; a connected store with no site URL cannot be
     matched to its webhooks. A site URL that was sent but could not be read is MD901's.
+    With the site's System Status report, its view (secure connection, addresses) is in the
+    evidence, and MD110 does not say the same again.
 
     How to fix: install a TLS certificate (most hosts offer a free one), then set both the
     WordPress Address and Site Address to https:// in wp-admin › Settings › General, and
@@ -46,13 +61,19 @@ def site_url_not_https(status: Status, ctx: Context) -> Iterator[Finding]:
         return
     scheme = urlsplit(status.site_url).scheme.lower()
     if scheme != "https":
+        evidence: dict[str, EvidenceValue] = {"site_url": status.site_url}
+        if report is not None:
+            # One fact, both sources: MD110 stays quiet and this finding names the report's view.
+            evidence["site_report.https"] = report.https
+            evidence["site_report.site_url"] = report.site_url
+            evidence["site_report.home_url"] = report.home_url
         yield Finding(
             title=f"The store's address uses {scheme}://, not https://",
             detail=(
                 "The shop is not served over an encrypted connection. Customers' data and "
                 "payment notifications travel in the clear, and Meum may refuse it."
             ),
-            evidence={"site_url": status.site_url},
+            evidence=evidence,
             remediation=(
                 "Ask your host for a TLS certificate (most offer a free one) and turn on HTTPS.",
                 "In wp-admin › Settings › General, change WordPress Address and Site Address "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from meum_doctor.plugin import (
     Category,
@@ -17,10 +18,22 @@ from meum_doctor.plugin import (
 )
 
 from ._common import VERSION_FIELDS
+from ._site import report_version
+
+if TYPE_CHECKING:
+    from meum_doctor.sitereport.model import SiteReport
 
 
-@rule(id="MD204", name="version-unreadable", category=Category.VERSIONS, severity=Severity.LOW)
-def version_unreadable(status: Status, ctx: Context) -> Iterator[Finding]:
+@rule(
+    id="MD204",
+    name="version-unreadable",
+    category=Category.VERSIONS,
+    severity=Severity.LOW,
+    uses=("site-report",),
+)
+def version_unreadable(
+    status: Status, report: SiteReport | None, ctx: Context
+) -> Iterator[Finding]:
     """A version field is not a valid version, or is missing while the store is connected.
 
     Versions are read as WordPress and WooCommerce write them (``6.5-RC1``,
@@ -28,7 +41,9 @@ def version_unreadable(status: Status, ctx: Context) -> Iterator[Finding]:
     only what is none of these is unreadable.
 
     Why it matters: without a readable version, the outdated-version rules (MD201, MD202,
-    MD203, MD205) cannot judge the store, so a risky old version may go unnoticed.
+    MD203, MD205) cannot judge the store, so a risky old version may go unnoticed. When the
+    site's System Status report gives a readable version instead, those rules judge that
+    one, so nothing was skipped and this rule stays quiet.
 
     How to fix: open wp-admin › Dashboard › Updates to see the real versions; reconnecting
     the Meum plugin makes it report them again.
@@ -46,6 +61,8 @@ def version_unreadable(status: Status, ctx: Context) -> Iterator[Finding]:
             title = f"The {component} version {value!r} is not a valid version"
         else:
             continue
+        if report is not None and read_version(report_version(report, field_name)) is not None:
+            continue  # the version rules judge the report's version (see _site.judge_version)
         yield Finding(
             title=title,
             detail=(

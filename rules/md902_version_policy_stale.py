@@ -19,11 +19,13 @@ def version_policy_stale(status: Status, ctx: Context) -> Iterator[Finding]:
 
     Why it matters: "latest" and "minimum" versions age, and so does the snapshot of
     WordPress.org's insecure list the policy carries (as of
-    {policy.wordpress_insecure.as_of}): with an old policy, the version rules (MD201, MD202,
-    MD203, MD205, MD213) may call a store current, or safe, when it is not.
+    {policy.wordpress_insecure.as_of}) and the table of PHP branches' end of life (as of
+    {policy.php.as_of}): with an old policy, the version rules (MD201, MD202, MD203, MD205,
+    MD209, MD213) may call a store current, or safe, when it is not.
 
     How to fix: upgrade meum-doctor, or set current versions and [policy] as_of (and
-    [policy.wordpress.insecure] as_of with its branches) in the configuration file.
+    [policy.wordpress.insecure] as_of with its branches, [policy.php] as_of with its
+    end_of_life dates) in the configuration file.
     """
     limit = int(ctx.options["max_age_days"])
     stale = [
@@ -39,6 +41,8 @@ def version_policy_stale(status: Status, ctx: Context) -> Iterator[Finding]:
     evidence = {"policy_as_of": ctx.policy.as_of.isoformat()}
     if ctx.policy.wordpress_insecure.as_of is not None:
         evidence["insecure_list_as_of"] = ctx.policy.wordpress_insecure.as_of.isoformat()
+    if ctx.policy.php.as_of is not None:
+        evidence["php_end_of_life_as_of"] = ctx.policy.php.as_of.isoformat()
     subject = "The version policy" if what == "version policy" else f"The {what} in the policy"
     yield Finding(
         title=f"{subject} is {age} days old (as of {as_of.isoformat()})",
@@ -51,6 +55,7 @@ def version_policy_stale(status: Status, ctx: Context) -> Iterator[Finding]:
         remediation=(
             "Upgrade meum-doctor (pip install --upgrade meum-doctor).",
             "Or set the current versions and as_of in the [policy] section of your "
-            "configuration file (the insecure list in [policy.wordpress.insecure]).",
+            "configuration file (the insecure list in [policy.wordpress.insecure], PHP's "
+            "end-of-life dates in [policy.php]).",
         ),
     )

@@ -50,7 +50,7 @@ def test_builtin_rules_come_first_and_are_valid() -> None:
     rules = discover(plugins=False)
     assert [r.id for r in rules] == [r.id for r in RULES]
     assert all(r.origin == "built-in" for r in rules)
-    assert len({r.id for r in rules}) == len(rules) == 35
+    assert len({r.id for r in rules}) == len(rules) == 44
 
 
 def test_entry_point_plugin_is_discovered(plugin_path: Path) -> None:
@@ -293,8 +293,8 @@ def test_an_entry_point_plugin_is_held_to_the_same_ids(tmp_path: Path,
 
 def test_builtin_ids_are_unchanged() -> None:
     assert [r.id for r in RULES] == [
-        "MD101", "MD102", "MD103", "MD104", "MD105", "MD106", "MD112", "MD201", "MD202", "MD203",
-        "MD204", "MD205", "MD210", "MD211", "MD212", "MD213", "MD301", "MD302", "MD303", "MD304",
-        "MD305", "MD306", "MD401", "MD501", "MD502", "MD503", "MD504", "MD505", "MD506", "MD601",
-        "MD602", "MD901", "MD902", "MD903", "MD904",
+        "MD101", "MD102", "MD103", "MD104", "MD105", "MD106", "MD107", "MD108", "MD109", "MD110",
+        "MD111", "MD112", "MD201", "MD202", "MD203", "MD204", "MD205", "MD206", "MD207", "MD208", "MD209", "MD210", "MD211", "MD212", "MD213",
+        "MD301", "MD302", "MD303", "MD304", "MD305", "MD306", "MD401", "MD501", "MD502", "MD503",
+        "MD504", "MD505", "MD506", "MD601", "MD602", "MD901", "MD902", "MD903", "MD904",
     ]
