@@ -1,12 +1,7 @@
 """The rule engine: find rules, choose which run, and run them with failures contained.
 
-Discovery has one validation for every source, in this order:
-
-1. the built-in rules (``meum_doctor.rules.RULES``);
-2. installed plugins: each entry point in the group ``meum_doctor.rules`` names a module, a
-   rule, a list of rules, or a callable returning rules;
-3. ``--rules-dir DIR`` (repeatable): every ``*.py`` file there, loaded by path under a
-   private module name, contributes the :class:`~meum_doctor.rule.Rule` objects it defines.
+Discovery is :mod:`meum_doctor.plugins` (the built-in rules, installed plugins of the entry-point
+group ``meum_doctor.rules``, and the files of ``--rules-dir``), the same for rules and causes.
 
 An invalid or duplicate ID, or a plugin that fails to import, is a :class:`RuleLoadError`
 naming the culprit. Running a rule that raises is *not* an error of the run: the failure is
@@ -17,21 +12,25 @@ kinds it waits for: that is no failure either. The engine knows nothing of forma
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
-import os
-import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
-from types import ModuleType
-from typing import Any, Protocol, TypeVar, cast
+from typing import Protocol, TypeVar, cast
 
 from meum_doctor.config import Config, RuleSettings
 from meum_doctor.errors import RuleLoadError, UsageError
 from meum_doctor.evidence import Evidence
 from meum_doctor.ids import check_id, is_selector, selects
+from meum_doctor.plugins import (
+    PluginKind,
+    builtin,
+    collect,
+    describe,
+    from_directories,
+    from_entry_points,
+)
 from meum_doctor.rule import (
     RULE_NAME_RE,
     Category,
@@ -51,168 +50,24 @@ class _HasId(Protocol):
 
 
 _Item = TypeVar("_Item", bound=_HasId)
-BUILTIN = "built-in"
 
 
-# Discovery ---------------------------------------------------------------------------
+# Discovery (meum_doctor.plugins finds rules and causes alike) ------------------------
 
 
 def discover(rules_dirs: Sequence[str] = (), *, plugins: bool = True) -> list[Rule]:
     """Every rule from every source, validated, in discovery order."""
-    found: list[Rule] = []
-    builtin = importlib.import_module("meum_doctor.rules")
-    found += _collect(builtin.RULES, BUILTIN)
+    found = builtin(RULES_KIND, importlib.import_module("meum_doctor.rules").RULES)
     if plugins:
-        found += _from_entry_points()
-    for directory in rules_dirs:
-        found += _from_directory(directory)
+        found += from_entry_points(RULES_KIND)
+    found += from_directories(RULES_KIND, rules_dirs)
     _check_unique(found)
     return found
 
 
-def _may_have_plugins(group: str = ENTRY_POINT_GROUP) -> bool:
-    """Does any installed distribution declare the ``meum_doctor.rules`` group?
-
-    A cheap look at the ``entry_points.txt`` files on sys.path, so the common case (no
-    plugin) does not pay for importing importlib.metadata at every start. When in doubt (a
-    zip on sys.path), it says yes and importlib.metadata decides.
-    """
-    needle = f"[{group}]"
-    for entry in sys.path:
-        folder = entry or "."
-        if not os.path.isdir(folder):
-            if os.path.isfile(folder):
-                return True  # a zip or egg: only importlib.metadata can read it
-            continue
-        try:
-            names = os.listdir(folder)
-        except OSError:
-            continue
-        for name in names:
-            if not name.endswith((".dist-info", ".egg-info")):
-                continue
-            try:
-                with open(os.path.join(folder, name, "entry_points.txt"), encoding="utf-8") as f:
-                    if needle in f.read():
-                        return True
-            except (OSError, UnicodeDecodeError):
-                continue
-    return False
-
-
-def _from_entry_points() -> list[Rule]:
-    if not _may_have_plugins():
-        return []
-    from importlib.metadata import entry_points
-
-    rules: list[Rule] = []
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        dist = entry.dist.name if entry.dist is not None else "unknown distribution"
-        origin = f"plugin {dist}"
-        try:
-            loaded = entry.load()
-        except Exception as exc:  # a broken plugin must be named, not crash the tool
-            raise RuleLoadError(
-                f"rule plugin {entry.name!r} ({entry.value}, from {dist}) failed to import: "
-                f"{_describe(exc)}"
-            ) from exc
-        rules += _collect(_rules_of(loaded, origin), origin)
-    return rules
-
-
-def _from_directory(directory: str) -> list[Rule]:
-    rules: list[Rule] = []
-    for file, module in load_directory(directory):
-        origin = f"rules-dir {file}"
-        rules += _collect(_rules_of(module, origin), origin)
-    return rules
-
-
-#: Rules files already loaded, by (path, modification time, size): the causes registry reads
-#: the same modules for the causes they define, and a file must run once per change.
-_LOADED: dict[tuple[str, int, int], ModuleType] = {}
-
-
-def load_directory(directory: str) -> list[tuple[str, ModuleType]]:
-    """Every ``*.py`` file of a rules directory, loaded as a private module: (file, module)."""
-    from pathlib import Path  # only for --rules-dir: not worth loading on every run
-
-    path = Path(directory)
-    if not path.is_dir():
-        raise RuleLoadError(f"rules directory {directory} does not exist or is not a folder")
-    loaded = []
-    for file in sorted(path.glob("*.py")):
-        try:
-            info = file.stat()
-        except OSError as exc:
-            raise RuleLoadError(f"cannot load rules file {file}: {_describe(exc)}") from exc
-        key = (str(file.resolve()), info.st_mtime_ns, info.st_size)
-        module = _LOADED.get(key)
-        if module is None:
-            module = _load_file(file)
-            _LOADED[key] = module
-        loaded.append((str(file), module))
-    return loaded
-
-
-def _load_file(file: Any) -> ModuleType:
-    # A private, path-derived name: two folders may both hold a "custom.py".
-    digest = hashlib.sha256(str(file.resolve()).encode()).hexdigest()[:12]
-    module_name = f"meum_doctor._rules_dir.{file.stem}_{digest}"
-    spec = importlib.util.spec_from_file_location(module_name, file)
-    if spec is None or spec.loader is None:
-        raise RuleLoadError(f"cannot load rules file {file}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module  # as import does: dataclasses look themselves up
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # SyntaxError included: name the file, do not crash
-        del sys.modules[module_name]
-        raise RuleLoadError(f"rules file {file} failed to load: {_describe(exc)}") from exc
-    return module
-
-
-def _rules_of(loaded: object, origin: str) -> Iterable[object]:
-    """The rules an entry point or a rules file provides, in the forms documented above."""
-    if isinstance(loaded, Rule):
-        return [loaded]
-    if isinstance(loaded, ModuleType):
-        declared = getattr(loaded, "RULES", None)
-        if declared is not None:
-            return _as_list(declared, origin)
-        return [value for value in vars(loaded).values() if isinstance(value, Rule)]
-    if isinstance(loaded, list | tuple):
-        return loaded
-    if callable(loaded):
-        try:
-            return _as_list(loaded(), origin)
-        except RuleLoadError:
-            raise
-        except Exception as exc:
-            raise RuleLoadError(f"{origin}: listing its rules failed: {_describe(exc)}") from exc
-    raise RuleLoadError(f"{origin}: provides {type(loaded).__name__}, not rules")
-
-
-def _as_list(value: object, origin: str) -> list[object]:
-    if isinstance(value, Rule):
-        return [value]
-    if isinstance(value, list | tuple):
-        return list(value)
-    raise RuleLoadError(f"{origin}: RULES must be a list of rules, not {type(value).__name__}")
-
-
 def _collect(items: Iterable[object], origin: str) -> list[Rule]:
-    rules = []
-    for item in items:
-        if not isinstance(item, Rule):
-            raise RuleLoadError(
-                f"{origin}: {item!r:.60} is not a rule (make one with @meum_doctor.plugin.rule)"
-            )
-        problem = _invalid(item, builtin=origin == BUILTIN)
-        if problem:
-            raise RuleLoadError(f"{origin}: rule {item.id!r:.20} {problem}")
-        rules.append(replace(item, origin=origin))
-    return rules
+    """``items`` validated as rules from ``origin`` (see :func:`meum_doctor.plugins.collect`)."""
+    return collect(RULES_KIND, items, origin)
 
 
 def _invalid(rule: Rule, *, builtin: bool) -> str | None:
@@ -249,6 +104,10 @@ def _invalid(rule: Rule, *, builtin: bool) -> str | None:
 
 #: What a kind of evidence is called: kebab-case, like ``meum-status``.
 KIND_RE = RULE_NAME_RE
+#: How rules are found: by :mod:`meum_doctor.plugins`, as causes are.
+RULES_KIND: PluginKind[Rule] = PluginKind(
+    "rule", Rule, "RULES", ENTRY_POINT_GROUP, lambda rule, shipped: _invalid(rule, builtin=shipped)
+)
 
 
 def _check_unique(rules: Sequence[Rule]) -> None:
@@ -263,9 +122,7 @@ def _check_unique(rules: Sequence[Rule]) -> None:
         seen[rule.id] = rule
 
 
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+_describe = describe  # the one-line form of an exception, for rule failures too
 
 
 # Selection ---------------------------------------------------------------------------

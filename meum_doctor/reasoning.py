@@ -18,21 +18,20 @@ import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from types import ModuleType
 from typing import Any, cast
 
 from meum_doctor.cause import CAUSE_NAME_RE, Cause, Confidence, Diagnosis, Fact, Facts, finding_ids
-from meum_doctor.engine import (
-    BUILTIN,
-    Evaluation,
-    RuleFailure,
-    _describe,
-    _may_have_plugins,
-    choose,
-    load_directory,
-)
+from meum_doctor.engine import Evaluation, RuleFailure, choose
 from meum_doctor.errors import RuleLoadError, UsageError
 from meum_doctor.ids import check_id, is_selector, selects
+from meum_doctor.plugins import (
+    PluginKind,
+    builtin,
+    collect,
+    from_directories,
+    from_entry_points,
+)
+from meum_doctor.plugins import describe as _describe
 from meum_doctor.rule import Rule, Severity
 
 ENTRY_POINT_GROUP = "meum_doctor.causes"
@@ -46,77 +45,17 @@ def discover_causes(
 ) -> list[Cause]:
     """Every cause from every source, validated, in discovery order; ``rules`` are the
     rules loaded, whose IDs no cause may take."""
-    found: list[Cause] = []
-    builtin = importlib.import_module("meum_doctor.causes")
-    found += _collect(builtin.CAUSES, BUILTIN)
-    if plugins and _may_have_plugins(ENTRY_POINT_GROUP):
-        found += _from_entry_points()
-    for directory in rules_dirs:
-        for file, module in load_directory(directory):
-            origin = f"rules-dir {file}"
-            found += _collect(_causes_of(module, origin), origin)
+    found = builtin(CAUSES_KIND, importlib.import_module("meum_doctor.causes").CAUSES)
+    if plugins:
+        found += from_entry_points(CAUSES_KIND)
+    found += from_directories(CAUSES_KIND, rules_dirs)
     _check_unique(found, rules)
     return found
 
 
-def _from_entry_points() -> list[Cause]:
-    from importlib.metadata import entry_points
-
-    causes: list[Cause] = []
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        dist = entry.dist.name if entry.dist is not None else "unknown distribution"
-        origin = f"plugin {dist}"
-        try:
-            loaded = entry.load()
-        except Exception as exc:  # a broken plugin must be named, not crash the tool
-            raise RuleLoadError(
-                f"cause plugin {entry.name!r} ({entry.value}, from {dist}) failed to import: "
-                f"{_describe(exc)}"
-            ) from exc
-        causes += _collect(_causes_of(loaded, origin), origin)
-    return causes
-
-
-def _causes_of(loaded: object, origin: str) -> Iterable[object]:
-    if isinstance(loaded, Cause):
-        return [loaded]
-    if isinstance(loaded, ModuleType):
-        declared = getattr(loaded, "CAUSES", None)
-        if declared is not None:
-            return _as_list(declared, origin)
-        return [value for value in vars(loaded).values() if isinstance(value, Cause)]
-    if isinstance(loaded, list | tuple):
-        return loaded
-    if callable(loaded):
-        try:
-            return _as_list(loaded(), origin)
-        except RuleLoadError:
-            raise
-        except Exception as exc:
-            raise RuleLoadError(f"{origin}: listing its causes failed: {_describe(exc)}") from exc
-    raise RuleLoadError(f"{origin}: provides {type(loaded).__name__}, not causes")
-
-
-def _as_list(value: object, origin: str) -> list[object]:
-    if isinstance(value, Cause):
-        return [value]
-    if isinstance(value, list | tuple):
-        return list(value)
-    raise RuleLoadError(f"{origin}: CAUSES must be a list of causes, not {type(value).__name__}")
-
-
 def _collect(items: Iterable[object], origin: str) -> list[Cause]:
-    causes = []
-    for item in items:
-        if not isinstance(item, Cause):
-            raise RuleLoadError(
-                f"{origin}: {item!r:.60} is not a cause (make one with @meum_doctor.plugin.cause)"
-            )
-        problem = _invalid(item, builtin=origin == BUILTIN)
-        if problem:
-            raise RuleLoadError(f"{origin}: cause {item.id!r:.20} {problem}")
-        causes.append(replace(item, origin=origin))
-    return causes
+    """``items`` validated as causes from ``origin`` (see :func:`meum_doctor.plugins.collect`)."""
+    return collect(CAUSES_KIND, items, origin)
 
 
 def _invalid(item: Cause, *, builtin: bool) -> str | None:
@@ -132,6 +71,12 @@ def _invalid(item: Cause, *, builtin: bool) -> str | None:
     if not callable(cast(object, item.check)):
         return "has no function"
     return None
+
+
+#: How causes are found: by :mod:`meum_doctor.plugins`, as rules are.
+CAUSES_KIND: PluginKind[Cause] = PluginKind(
+    "cause", Cause, "CAUSES", ENTRY_POINT_GROUP, lambda it, shipped: _invalid(it, builtin=shipped)
+)
 
 
 def _check_unique(causes: Sequence[Cause], rules: Sequence[Rule]) -> None:
