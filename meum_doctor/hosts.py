@@ -91,3 +91,17 @@ def same_site(first: str | None, second: str | None) -> bool:
     """True when two hosts name the same site (``www.`` and spelling aside)."""
     a, b = site_key(first), site_key(second)
     return a is not None and a == b
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost (and its subdomains), 127.0.0.0/8 and ::1: where plain http is
+    allowed, to a local test server."""
+    import ipaddress  # only when a URL is checked
+
+    host = host.strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -35,3 +35,28 @@ def untrusted_reason(info: os.stat_result) -> str | None:
 def is_trusted(info: os.stat_result) -> bool:
     """True when ``info`` describes something the current user owns and only they can change."""
     return untrusted_reason(info) is None
+
+
+def open_private_folder(folder: str, *, create: bool) -> int | None:
+    """A cache folder of ours, opened; None when it cannot be used (it cannot be made or
+    opened, or another user owns it or may write to it, as a shared ``XDG_CACHE_HOME`` or
+    ``sudo`` keeping the caller's environment would give). ``create`` makes it and its parent
+    (``…/meum-doctor/<name>``) with mode 0700 first. The caller reads and writes through the
+    descriptor (``dir_fd``), so the checked folder is the one used."""
+    import contextlib
+
+    if os.open not in os.supports_dir_fd:
+        return None
+    try:
+        if create:
+            os.makedirs(os.path.dirname(os.path.dirname(folder)), exist_ok=True)
+            for path in (os.path.dirname(folder), folder):
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(path, 0o700)
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return None
+    if not is_trusted(os.fstat(fd)):
+        os.close(fd)
+        return None
+    return fd

@@ -9,13 +9,13 @@ network stack is loaded.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import re
 from urllib.parse import urlsplit, urlunsplit
 
 from meum_doctor import __version__
 from meum_doctor.errors import UsageError
+from meum_doctor.hosts import is_loopback as is_loopback  # re-exported: the URL policy
 from meum_doctor.secrets import is_tool_words
 from meum_doctor.text import clean_line
 
@@ -64,17 +64,6 @@ def check_key(key: str | None) -> list[str]:
             "be the wrong key"
         ]
     return []
-
-
-def is_loopback(host: str) -> bool:
-    """True for localhost, 127.0.0.0/8 and ::1."""
-    host = host.strip("[]").rstrip(".").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def status_url(base_url: str) -> str:

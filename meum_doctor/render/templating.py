@@ -30,7 +30,7 @@ from markupsafe import Markup
 from meum_doctor.data import package_bytes
 from meum_doctor.render import common
 from meum_doctor.text import visible
-from meum_doctor.trust import is_trusted
+from meum_doctor.trust import is_trusted, open_private_folder
 
 
 class MdSafe(str):
@@ -243,21 +243,10 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     turns it off. Our folders are made 0700; a folder that cannot be made, or that another
     user owns or may write to (a shared XDG_CACHE_HOME, sudo keeping the caller's
     environment), just means no cache, silently: the report is the same without it."""
-    if os.environ.get("MEUM_DOCTOR_NO_CACHE") or os.open not in os.supports_dir_fd:
+    if os.environ.get("MEUM_DOCTOR_NO_CACHE"):
         return None
-    folder = cache_folder()
-    try:
-        os.makedirs(os.path.dirname(os.path.dirname(folder)), exist_ok=True)
-        for path in (os.path.dirname(folder), folder):
-            with contextlib.suppress(FileExistsError):
-                os.mkdir(path, 0o700)
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return None
-    if not is_trusted(os.fstat(fd)):
-        os.close(fd)
-        return None
-    return PrivateBytecodeCache(fd)
+    fd = open_private_folder(cache_folder(), create=True)
+    return None if fd is None else PrivateBytecodeCache(fd)
 
 
 def _filters() -> dict[str, Any]:

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 from meum_doctor import __version__
 from meum_doctor.documents import RELEASE_DATA, Document, Provenance
 from meum_doctor.errors import BadResponse, UsageError
+from meum_doctor.hosts import is_loopback
 from meum_doctor.releasedata import (
     PARTS,
     ReleaseData,
@@ -46,7 +47,7 @@ from meum_doctor.releasedata import (
 )
 from meum_doctor.sources import FetchOptions, Parsed, Source, SourceKind, register
 from meum_doctor.text import clean_line
-from meum_doctor.trust import is_trusted
+from meum_doctor.trust import is_trusted, open_private_folder
 
 DEFAULT_URL = "https://api.wordpress.org"
 URL_ENV = "MEUM_DOCTOR_RELEASE_DATA_URL"
@@ -108,7 +109,7 @@ def check_url(url: str) -> str:
             f"the release data URL {shown!r} must be an https URL with a host, like "
             f"{DEFAULT_URL}"
         )
-    if scheme == "http" and not _is_loopback(parts.hostname):
+    if scheme == "http" and not is_loopback(parts.hostname):
         raise UsageError(
             f"the release data URL must use https:// (plain http is allowed only for a local "
             f"test server on 127.0.0.1 or localhost), not {shown!r}"
@@ -119,23 +120,6 @@ def check_url(url: str) -> str:
             f"fragment (#…): give the API's root, like {DEFAULT_URL}"
         )
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
-
-
-def _is_loopback(host: str) -> bool:
-    """As client.policy.is_loopback, which is not imported here: it loads logging, and the
-    cache-hit path of a run on a saved status loads none."""
-    import ipaddress
-
-    host = host.strip("[]").rstrip(".").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-# The cache --------------------------------------------------------------------------------------
 
 
 def cache_folder() -> str:
@@ -151,22 +135,7 @@ def cache_name(url: str) -> str:
 
 def _open_folder(create: bool) -> int | None:
     """The cache folder, opened and checked (ours, writable by no one else); None if not."""
-    if os.open not in os.supports_dir_fd:
-        return None
-    folder = cache_folder()
-    try:
-        if create:
-            os.makedirs(os.path.dirname(os.path.dirname(folder)), exist_ok=True)
-            for path in (os.path.dirname(folder), folder):
-                with contextlib.suppress(FileExistsError):
-                    os.mkdir(path, 0o700)
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return None
-    if not is_trusted(os.fstat(fd)):
-        os.close(fd)
-        return None
-    return fd
+    return open_private_folder(cache_folder(), create=create)
 
 
 def read_cache(url: str) -> tuple[bytes, ReleaseData] | None:
