@@ -1,4 +1,5 @@
-"""meum-doctor's benchmark: start-up against the Python floor, the rule engine, batch mode.
+"""meum-doctor's benchmark: start-up against the Python floor, the rule engine, batch mode,
+and ``meum-doctor serve`` under load (bench/web_load.py).
 
 Run from the repository root, with the project installed (see README.md):
 
@@ -454,6 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "batch, API",
             lambda work: bench_batch_api(rows, 500, 50, 1 if options.quick else 3, work),
         ),
+        ("serve under load", lambda work: bench_web(rows, 3.0 if options.quick else 20.0, work)),
     ]
     with tempfile.TemporaryDirectory(prefix="meum-bench-") as folder:
         for name, step in steps:
@@ -467,6 +469,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print_table(rows)
     return 0
+
+
+def bench_web(rows: list[Row], seconds: float, work: Path) -> None:
+    """``meum-doctor serve`` under 10 and 50 concurrent clients (bench/web_load.py)."""
+    import importlib.util
+
+    if not all(importlib.util.find_spec(name) for name in ("starlette", "uvicorn")):
+        rows.append(Row("serve under load", "skipped: the [web] extra is not installed",
+                        "info", None))
+        return
+    import web_load  # bench/ is on the path: this script's own folder
+
+    try:
+        rows.extend(Row(*result) for result in web_load.measure(seconds, work))
+    except web_load.NotStarted as exc:
+        # The one failure that is not a number: the server could not start at all.
+        print(f"bench: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":
