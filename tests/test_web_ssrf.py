@@ -356,3 +356,65 @@ def test_the_form_refusal_is_tied_to_the_address_field(store: ExampleApi) -> Non
     assert 'id="site_url-error"' in response.text and 'aria-invalid="true"' in response.text
     assert 'value="https://169.254.169.254"' in response.text  # the address is kept
     assert_no_credentials(response.text)
+
+
+def make_certificate(folder: Path, name: str) -> tuple[Path, Path]:
+    """A self-signed certificate for ``name`` (openssl), and its key."""
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = folder / f"{name}.pem", folder / f"{name}.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "2", "-subj", f"/CN={name}", "-addext",
+                    f"subjectAltName=DNS:{name}"], check=True, capture_output=True)
+    return cert, key
+
+
+@contextmanager
+def tls_store(cert: Path, key: Path) -> Iterator[int]:
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    names: list[str | None] = []
+
+    def seen(sock: Any, name: str | None, ctx: Any) -> None:
+        names.append(name)
+
+    context.sni_callback = seen
+    handler = type("Handler", (Redirecting,), {"location": f"{SITE_STATUS_PATH}?hop=1"})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        assert set(names) <= {"shop.localhost"}
+
+
+@pytest.mark.parametrize(("certified", "works"), [("shop.localhost", True),
+                                                 ("other.localhost", False)])
+def test_over_https_the_pinned_address_is_verified_against_the_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, certified: str, works: bool
+) -> None:
+    # Connected to 127.0.0.1, but TLS speaks to shop.localhost (SNI) and checks the
+    # certificate against that name: a certificate for another name fails.
+    from meum_doctor.errors import TLSFailed
+
+    cert, key = make_certificate(tmp_path, certified)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    with tls_store(cert, key) as port:
+        resolve, calls = resolver(["127.0.0.1"])
+        url = f"https://shop.localhost:{port}"
+        if works:
+            assert fetch_pinned(url, resolve).body == SITE_BODY
+            assert calls == ["shop.localhost", "shop.localhost"]  # one lookup a hop
+        else:
+            with pytest.raises(TLSFailed):
+                fetch_pinned(url, resolve)

@@ -297,7 +297,7 @@ def _check_site_fetch(fetch: dict[str, str | None]) -> None:
         raise Failure(400, "usage", "to fetch the site report, give the store's address, its "
                       f"WooCommerce key and its secret: {' and '.join(words[n] for n in missing)}"
                       f" {'is' if len(missing) == 1 else 'are'} missing",
-                      field=missing[0] if missing[0] != "site_url" else SITE_URL_FIELD)
+                      field=missing[0])
 
 
 async def _upload(item: Any, limit: int, field: str, what: str) -> tuple[str, bytes] | None:
