@@ -870,6 +870,11 @@ def _serve_option(*decls: str, **kwargs: Any) -> Callable[[F], F]:
 @_serve_option("--timeout", envvar="MEUM_DOCTOR_SERVE_TIMEOUT",
                type=click.FloatRange(0.1, 120), default=10.0, show_default=True,
                metavar="SECONDS", help="Time allowed for each request to Meum's API.")
+@_serve_option("--allow-live-site-report/--no-allow-live-site-report",
+               envvar="MEUM_DOCTOR_SERVE_ALLOW_LIVE_SITE_REPORT", default=None,
+               help="Let a visitor have the server fetch their store's System Status report "
+               "(store address, WooCommerce key and secret). Default: on only when listening "
+               "on loopback. On a public host it fetches only from public internet addresses.")
 @_serve_option("--debug", envvar="MEUM_DOCTOR_SERVE_DEBUG",
                is_flag=True, help="Log at debug level (keys are still scrubbed).")
 def serve(
@@ -883,6 +888,7 @@ def serve(
     max_concurrent: int,
     max_body_kib: int,
     timeout: float,
+    allow_live_site_report: bool | None,
     debug: bool,
 ) -> None:
     """Serve the diagnosis as a web page and a JSON API (needs the [web] extra).
@@ -899,6 +905,7 @@ def serve(
         host=host, port=port, base_url=base_url, config_path=config_path,
         rate_limit=rate_limit, max_concurrent=max_concurrent, max_body_kib=max_body_kib,
         forwarded_allow_ips=forwarded_allow_ips, timeout=timeout, debug=debug,
+        allow_live_site_report=allow_live_site_report,
     )
     check_options(options)
     instance = server(options)

@@ -29,7 +29,8 @@ as a JSON object (:mod:`meum_doctor.failures` does both)::
         │   ├── DNSFailed   dns             the host name does not resolve
         │   ├── ConnectFailed connect       refused, unreachable
         │   ├── NotHTTP     not-http        something else than HTTP answered
-        │   └── BrokenConnection broken-connection  dropped mid-answer
+        │   ├── BrokenConnection broken-connection  dropped mid-answer
+        │   └── BlockedAddress blocked-address  ``serve``: a store address that is not public
         └── BadResponse     decode          a body that is not a usable status
             ├── EmptyBody   empty
             ├── NotText     not-text
@@ -107,6 +108,8 @@ CODES: dict[str, str] = {
     "csrf": "a web form was sent without its valid token, or from another site (HTTP 403)",
     "throttled": "too many diagnoses from one client (HTTP 429 from the web server)",
     "busy": "too many diagnoses in flight on the web server (HTTP 503)",
+    "blocked-address": "the web server does not fetch from that address: it is not public "
+    "(HTTP 422)",
 }
 
 
@@ -285,6 +288,13 @@ class BrokenConnection(NetworkError):
     """The connection dropped before the whole answer arrived."""
 
     code = "broken-connection"
+
+
+class BlockedAddress(NetworkError):
+    """``serve`` refused to fetch from an address that is not on the public internet
+    (loopback, private, link-local, metadata...), as resolved, on any hop of a fetch."""
+
+    code = "blocked-address"
 
 
 class BadResponse(StatusUnavailable):

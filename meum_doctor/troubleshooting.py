@@ -406,6 +406,21 @@ GUIDE = (
         "Retry after the seconds Retry-After says. An operator can raise `--max-concurrent` "
         "or run more workers behind the proxy.",
     ),
+    Entry(
+        "blocked-address",
+        (),
+        (
+            "refusing to fetch the site report from <host>: it resolves to <a private "
+            "address>",
+        ),
+        "Web page and API only (HTTP 422): `serve --allow-live-site-report` on a public host "
+        "fetches a store's System Status only from public internet addresses. The store's "
+        "address (or a redirect it answered with) resolved to a loopback, private, link-local, "
+        "carrier-grade NAT, multicast, reserved or cloud metadata address, which the server "
+        "will not reach on a visitor's behalf.",
+        "Give the store's public https:// address, or paste its System Status report instead "
+        "(WooCommerce › Status › Get system report › Copy for support).",
+    ),
 )
 
 BY_CODE = {entry.code: entry for entry in GUIDE}

@@ -25,11 +25,18 @@ main()
 """
 
 
-def modules_after(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> set[str]:
+def modules_after(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None, expect: str | None = None
+) -> set[str]:
+    """The modules loaded by the command; with ``expect``, it must also have succeeded and
+    printed that (so a command that failed early cannot pass for a light one)."""
     out = tmp_path / "modules.json"
     # cwd: not the repository, whose meum_doctor/ (without rules/) would shadow the install.
-    subprocess.run([sys.executable, "-c", PROBE, str(out), *args], capture_output=True,
-                   timeout=60, check=False, cwd=tmp_path, env=env)
+    done = subprocess.run([sys.executable, "-c", PROBE, str(out), *args], capture_output=True,
+                          timeout=60, check=False, cwd=tmp_path, env=env, text=True)
+    if expect is not None:
+        assert done.returncode == 0, done.stderr
+        assert expect in done.stdout, done.stdout[:500]
     return set(json.loads(out.read_text()))
 
 
@@ -115,3 +122,22 @@ def test_no_command_but_serve_loads_the_web_stack(tmp_path: Path) -> None:
     loaded = modules_after(tmp_path, "check", "--demo", "--now", NOW, "-f", "html")
     assert not {m.split(".")[0] for m in loaded} & {"starlette", "uvicorn", "multipart"}
     assert not {m for m in loaded if m.startswith("meum_doctor.web")}
+
+
+@pytest.mark.parametrize(("args", "expect"), [
+    (["causes"], "MC101"),
+    (["causes", "--format", "markdown"], "MC101"),
+    (["explain", "MC101"], "site-unreachable-from-meum"),
+    (["explain", "MD301"], "MD301"),
+    (["serve", "--help"], "--allow-live-site-report"),
+])
+def test_causes_explain_and_serve_help_stay_light(
+    tmp_path: Path, args: list[str], expect: str
+) -> None:
+    loaded = modules_after(tmp_path, *args, expect=expect)
+    # Neither the network nor the templates, nor the web stack (serve --help included).
+    assert heavy(loaded) == set()
+    assert {"asyncio", "ssl"} & loaded == set()
+    assert not {m for m in loaded
+                if m.startswith(("meum_doctor.web.server", "meum_doctor.web.diagnose",
+                                 "meum_doctor.client"))}

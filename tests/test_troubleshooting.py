@@ -185,7 +185,8 @@ def test_every_guide_entry_is_produced_by_some_scenario(
     # failure (a machine without any resolver reports a connection failure) and Ctrl-C
     # (tests/test_files.py interrupts a batch).
     # The web server's own codes come as HTTP answers, not error lines: tests/test_web.py
-    # provokes each (csrf, throttled, busy) and `serve` without the extra (missing-extra).
+    # provokes each (csrf, throttled, busy) and `serve` without the extra (missing-extra);
+    # tests/test_web_ssrf.py the refused addresses of a site report fetch (blocked-address).
     assert missing <= {"network", "dns", "interrupted", "csrf", "throttled", "busy",
-                       "missing-extra"}, missing
+                       "missing-extra", "blocked-address"}, missing
     assert json.dumps(errors).count(SECRET_KEY[8:]) == 0

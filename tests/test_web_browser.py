@@ -2,7 +2,9 @@
 
 Skipped, saying why, where Playwright or Chromium is missing (``.ci/run`` installs both).
 Covers the demo, a key against the example API, an uploaded status with a pasted site
-report, every download, a wrong key, use without JavaScript, and no CSP violation.
+report, every download, a wrong key, use without JavaScript, no CSP violation, and an
+automated accessibility check (axe-core, vendored in tests/vendor/axe-core, MPL-2.0) of the
+form, its error states and the report with no violation.
 """
 
 from __future__ import annotations
@@ -148,12 +150,84 @@ def test_labels_and_focus_order(site: str, browser: Any) -> None:
         .filter(id => !document.getElementById(id))""")
     assert missing == []
     order = []
-    for _ in range(7):
+    for _ in range(10):
         page.keyboard.press("Tab")
         order.append(page.evaluate("document.activeElement.id || document.activeElement.name"))
-    assert order == ["api_key", "status_file", "site_report", "site_report_file", "redact",
-                     "", order[6]]  # the button has neither; then the first demo link
+    # On loopback the page may fetch the site report itself: address, key, secret.
+    assert order == ["api_key", "status_file", "site_report", "site_report_file", "site_url",
+                     "wc_key", "wc_secret", "redact", "", order[9]]
+    # (the button has neither id nor name; then the first demo link)
     assert page.evaluate("document.activeElement.getAttribute('href')") == "/demo/healthy"
     # The page has one h1 and a language.
     assert page.locator("h1").count() == 1 and page.locator("html").get_attribute("lang") == "en"
     context.close()
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+#: The WCAG 2.0, 2.1 and 2.2 A and AA rules, and axe's best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's violations on the page as it is now, one line each (rule, nodes)."""
+    page.add_script_tag(content=AXE.read_text("utf-8"))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                           AXE_TAGS)
+    # axe ran its rules on this page (colour contrast, labels, landmarks, ... among them).
+    passed = {rule["id"] for rule in result["passes"]}
+    assert {"color-contrast", "landmark-one-main", "page-has-heading-one"} <= passed, passed
+    return [f"{v['id']} ({v['impact']}): {v['help']}: "
+            + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                        for n in v["nodes"][:5])
+            for v in result["violations"]]
+
+
+@pytest.fixture
+def axe_page(browser: Any) -> Iterator[Any]:
+    # The page's CSP forbids injected scripts, rightly; axe is injected with it bypassed in
+    # this test's context only (the other tests check that the CSP blocks nothing needed).
+    context = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844})
+    yield context.new_page()
+    context.close()
+
+
+def test_the_form_passes_axe(site: str, axe_page: Any) -> None:
+    axe_page.goto(site)
+    assert axe_violations(axe_page) == []
+
+
+def test_the_form_with_errors_passes_axe(site: str, axe_page: Any) -> None:
+    axe_page.goto(site)
+    axe_page.get_by_label("Meum API key").fill(SECRET_KEY.replace("TESTSECRET", "WRONGSECRE"))
+    axe_page.get_by_role("button", name="Diagnose my store").click()
+    assert axe_page.locator("#api_key-error").count() == 1
+    assert axe_violations(axe_page) == []
+    # Errors at the site fetch's fields too (here: its key and secret missing).
+    axe_page.goto(site)
+    axe_page.get_by_label("Meum API key").fill(SECRET_KEY)
+    axe_page.get_by_label("Your store's address").fill("https://store.example")
+    axe_page.get_by_role("button", name="Diagnose my store").click()
+    assert axe_page.locator("#wc_key-error").count() == 1
+    assert axe_violations(axe_page) == []
+
+
+@pytest.mark.parametrize("example", ["degraded", "healthy", "degraded-site"])
+def test_the_report_page_passes_axe(site: str, axe_page: Any, example: str) -> None:
+    axe_page.goto(f"{site}/demo/{example}")
+    assert axe_page.locator("#verdict").count() == 1
+    assert axe_violations(axe_page) == []
+
+
+def test_axe_finds_a_violation_where_there_is_one(site: str, axe_page: Any) -> None:
+    # The check itself works: a control without a label and text without contrast are found.
+    axe_page.goto(site)
+    axe_page.evaluate("""() => {
+        const input = document.createElement('input');
+        document.querySelector('form').append(input);
+        const p = document.createElement('p');
+        p.textContent = 'faint';
+        p.style.color = '#eee';
+        document.querySelector('main').append(p);
+    }""")
+    found = " ".join(axe_violations(axe_page))
+    assert "label" in found and "color-contrast" in found

@@ -16,6 +16,7 @@ from datetime import datetime
 
 import httpx
 
+from meum_doctor.client.addresses import AddressPolicy
 from meum_doctor.client.errors import (
     REDIRECT_STATUS,
     RETRYABLE_STATUS,
@@ -50,14 +51,20 @@ OPTION = "--site-url"
 
 
 async def fetch_site_report(
-    site_url: str, user: str, password: str, timeout: float, client: object | None = None
+    site_url: str,
+    user: str,
+    password: str,
+    timeout: float,
+    client: object | None = None,
+    address_policy: AddressPolicy | None = None,
 ) -> Document:
-    """The store's System Status as received (see the module docstring)."""
+    """The store's System Status as received (see the module docstring); with an
+    ``address_policy`` (``serve``), only from the addresses it accepts, on every hop."""
     url = site_status_url(site_url)
     headers = site_headers(user, password)
     log.info("fetching the System Status from %s", url)
     if client is None:
-        async with make_client(url, timeout, connections=1) as own:
+        async with make_client(url, timeout, connections=1, address_policy=address_policy) as own:
             return await fetch_loop(own, url, headers, timeout, decide_site, service=SERVICE,
                                     option=OPTION)
     assert isinstance(client, httpx.AsyncClient)

@@ -9,16 +9,19 @@ client hold more than about MAX_BODY plus one step in memory.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import socket
 import ssl
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
+from meum_doctor.client.addresses import AddressPolicy, IPAddress
 from meum_doctor.client.policy import ACCEPT_ENCODING
-from meum_doctor.errors import BadResponse
+from meum_doctor.errors import BadResponse, BlockedAddress
 from meum_doctor.text import clean_line, shorten
 
 MAX_BODY = 1024 * 1024
@@ -26,19 +29,37 @@ MAX_BODY = 1024 * 1024
 MAX_DECODED_CHUNK = 1024 * 1024
 
 
-def make_client(base_url: str, timeout: float, connections: int = 10) -> httpx.AsyncClient:
+def make_client(
+    base_url: str,
+    timeout: float,
+    connections: int = 10,
+    address_policy: AddressPolicy | None = None,
+    resolve: Resolver | None = None,
+) -> httpx.AsyncClient:
     """An AsyncClient for ``base_url``: no automatic redirects, proxies and CAs from the env.
 
     The TLS context is made once and shared by every connection: loading the CA bundle costs
     tens of milliseconds. For a plain-http loopback URL (the demo and test servers) TLS can
     never be used (a redirect may not change the scheme), so it gets an empty context.
+
+    With an ``address_policy`` (``serve`` fetching for a visitor), every request resolves its
+    host once, is refused unless the policy accepts every address found, and connects to the
+    address checked (:class:`PinnedTransport`); no proxy is used then, since a proxy would
+    resolve the name again, unchecked. ``resolve`` replaces the system's resolver (tests).
     """
     if urlsplit(base_url).scheme.lower() == "http":
         verify = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, and trusts nothing
     else:
         verify = httpx.create_ssl_context(trust_env=True)  # SSL_CERT_FILE and SSL_CERT_DIR
     options: dict[str, Any] = {}
-    if connections > 1:
+    trust_env = True
+    if address_policy is not None:
+        assert connections == 1, "a pinned client fetches one site"
+        trust_env = False
+        options["transport"] = PinnedTransport(
+            httpx.AsyncHTTPTransport(verify=verify, trust_env=False), address_policy, resolve
+        )
+    elif connections > 1:
         options["transport"] = ShardedTransport(
             [httpx.AsyncHTTPTransport(verify=verify, trust_env=True, limits=httpx.Limits(
                 max_connections=1, max_keepalive_connections=1)) for _ in range(connections)]
@@ -47,11 +68,77 @@ def make_client(base_url: str, timeout: float, connections: int = 10) -> httpx.A
         # httpx's own timeouts sit just behind the attempt deadline, which speaks first.
         timeout=httpx.Timeout(timeout + 1),
         follow_redirects=False,
-        trust_env=True,
+        trust_env=trust_env,
         verify=verify,
         limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
         **options,
     )
+
+
+#: Resolves (host, port) to its addresses; the system's resolver unless a test gives another.
+Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
+
+
+async def system_resolve(host: str, port: int) -> list[IPAddress]:
+    """Every address the system's resolver gives for ``host`` (TCP), in its order."""
+    try:
+        found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        # Chained, so client.errors names it a DNS failure as for any other fetch.
+        raise httpx.ConnectError(f"cannot resolve {host}") from exc
+    # The scope of a link-local IPv6 address (fe80::1%eth0) is dropped: refused anyway.
+    return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in found]
+
+
+class PinnedTransport(httpx.AsyncBaseTransport):
+    """Resolve, check, then connect to the checked address: no second DNS lookup.
+
+    Each request (so each hop of a redirect, which the fetch follows by hand) resolves its
+    host once; every address found must pass the policy (a name answering with one public
+    and one private address is refused: the next lookup might pick the other). The request
+    then goes to the first address as an IP literal, keeping its ``Host`` header and, for
+    https, the name as TLS SNI and for the certificate check (httpcore's ``sni_hostname``).
+    """
+
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        policy: AddressPolicy,
+        resolve: Resolver | None = None,
+    ) -> None:
+        self._inner = inner
+        self._policy = policy
+        self._resolve = resolve or system_resolve
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        host = url.host
+        port = url.port or (443 if url.scheme == "https" else 80)
+        try:
+            addresses: list[IPAddress] = [ipaddress.ip_address(host)]
+            literal = True
+        except ValueError:
+            addresses = await self._resolve(host, port)
+            literal = False
+        if not addresses:
+            raise httpx.ConnectError(f"cannot resolve {host}") from socket.gaierror(host)
+        for address in addresses:
+            reason = self._policy(address)
+            if reason is not None:
+                # Which address is not said: it would map the operator's network for anyone.
+                raise BlockedAddress(
+                    f"refusing to fetch the site report from {clean_line(host)}: it "
+                    f"{'is' if literal else 'resolves to'} {reason}, and this server fetches "
+                    "only from public internet addresses; give the store's public address, "
+                    "or paste its System Status report instead"
+                )
+        request.url = url.copy_with(host=str(addresses[0]))  # the Host header stays the name
+        if not literal and url.scheme == "https":
+            request.extensions = {**request.extensions, "sni_hostname": host}
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 class ShardedTransport(httpx.AsyncBaseTransport):

@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from meum_doctor import app
+from meum_doctor.client.addresses import AddressPolicy
 from meum_doctor.documents import MEUM_STATUS, SITE_REPORT, Document, Provenance
 from meum_doctor.errors import (
     AuthRejected,
     BadResponse,
+    BlockedAddress,
     ConfigError,
     FileUnreadable,
     MeumDoctorError,
@@ -46,6 +48,8 @@ current_secrets: contextvars.ContextVar[Secrets | None] = contextvars.ContextVar
 KEY_FIELD = "api_key"
 STATUS_FIELD = "status_file"
 SITE_FIELD = "site_report"
+SITE_URL_FIELD = "site_url"
+WC_KEY_FIELD = "wc_key"
 
 
 @dataclass
@@ -58,6 +62,11 @@ class Inputs:
     demo: str | None = None
     site_report: bytes | None = None
     site_report_name: str = "the pasted site report"
+    #: The store's address and WooCommerce credentials, for the server to fetch its site
+    #: report (``--allow-live-site-report``).
+    site_url: str | None = None
+    wc_key: str | None = field(default=None, repr=False)
+    wc_secret: str | None = field(default=None, repr=False)
     redact: bool = False
     now: datetime | None = None
 
@@ -144,18 +153,26 @@ def _check_parses(document: Document, field_name: str) -> None:
         raise failure_of(exc, Secrets(), field_name=field_name, fetched=False) from None
 
 
-async def diagnose(inputs: Inputs, base: app.Settings, base_url: str) -> Outcome:
-    """The report of one request's inputs, or a :class:`Failure`."""
+async def diagnose(
+    inputs: Inputs,
+    base: app.Settings,
+    base_url: str,
+    site_policy: AddressPolicy | None = None,
+) -> Outcome:
+    """The report of one request's inputs, or a :class:`Failure`; ``site_policy`` judges
+    the addresses a fetch of the visitor's site report may reach."""
     from starlette.concurrency import run_in_threadpool
 
     settings = per_request(base, inputs)
     secrets = settings.secrets
     current_secrets.set(secrets)
     fetched = inputs.api_key is not None or inputs.demo is not None
+    site_fetched = False
     try:
         sources = []
-        if fetched:
-            # environ={}: the server's own MEUM_API_KEY is never a visitor's key.
+        if fetched or inputs.site_url is not None:
+            # environ={}: the server's own MEUM_API_KEY (or WooCommerce key) is never a
+            # visitor's. The WooCommerce key and secret join the request's secrets here.
             sources = app.choose_sources(
                 api_key=inputs.api_key,
                 input_path=None,
@@ -163,16 +180,32 @@ async def diagnose(inputs: Inputs, base: app.Settings, base_url: str) -> Outcome
                 base_url=base_url,
                 environ={},
                 secrets=secrets,
+                site_url=inputs.site_url,
+                wc_key=inputs.wc_key,
+                wc_secret=inputs.wc_secret,
             )
         status, site = documents_given(inputs, settings.now)
-        documents = [*await app.acquire(sources, settings), *status, *site]
+        live = [s for s in sources if s.kind == SITE_REPORT and s.type == "api"]
+        others = [s for s in sources if s not in live]
+        documents = [*await app.acquire(others, settings), *status, *site]
+        for source in live:
+            from meum_doctor.client.site import fetch_site_report
+
+            site_fetched = True
+            user, password = source.credentials
+            documents.append(await fetch_site_report(
+                source.location, user, password, settings.timeout, address_policy=site_policy
+            ))
         # Parsing, the rules and the report are CPU work: off the event loop.
         report = await run_in_threadpool(app.diagnose, documents, settings)
         return Outcome(report, documents, secrets)
     except Failure:
         raise
     except MeumDoctorError as exc:
-        raise failure_of(exc, secrets, fetched=fetched) from None
+        raise failure_of(
+            exc, secrets, fetched=fetched or site_fetched,
+            field_name=SITE_URL_FIELD if site_fetched else None,
+        ) from None
 
 
 def failure_of(
@@ -183,12 +216,17 @@ def failure_of(
     message = clean_line(" ".join(secrets.scrub(str(error)).split())) or error.code
     status = 502
     where = field_name
-    if isinstance(error, UsageError):
+    if isinstance(error, BlockedAddress):
+        status, where = 422, SITE_URL_FIELD
+    elif isinstance(error, UsageError):
         status = 400
         if message.startswith("the API key"):
             where = KEY_FIELD
+        elif "--site-url" in message or "--wc-" in message:
+            where = SITE_URL_FIELD
     elif isinstance(error, AuthRejected):
-        status, where = 422, KEY_FIELD
+        # The store's answer to its WooCommerce key, or Meum's to the API key.
+        status, where = 422, WC_KEY_FIELD if field_name == SITE_URL_FIELD else KEY_FIELD
     elif isinstance(error, BadResponse | FileUnreadable) and not fetched:
         status = 422
         where = where or STATUS_FIELD

@@ -34,6 +34,13 @@ class ServeOptions:
     timeout: float = 10.0
     body_timeout: float = 30.0
     debug: bool = False
+    #: Whether a visitor may have the server fetch their store's System Status report
+    #: (``--allow-live-site-report``); None: only when the server listens on loopback.
+    allow_live_site_report: bool | None = None
+    #: Which addresses such a fetch may reach: "auto" (any, when the server listens on
+    #: loopback and the request comes from this machine; else public ones only), "public"
+    #: (public ones only, always: what a test of the policy on loopback needs), or "any".
+    site_addresses: str = "auto"
 
     @property
     def max_document(self) -> int:
@@ -48,3 +55,19 @@ class ServeOptions:
     @property
     def loopback(self) -> bool:
         return self.host in LOOPBACK
+
+    @property
+    def live_site_report(self) -> bool:
+        """True when visitors may have the server fetch their site report."""
+        if self.allow_live_site_report is None:
+            return self.loopback
+        return self.allow_live_site_report
+
+    def public_sites_only(self, client_host: str | None) -> bool:
+        """True when a fetch for the visitor at ``client_host`` may reach public addresses
+        only. On loopback the visitor is the person on this machine, who could fetch any
+        address themselves, unless the request came through a proxy (its forwarded client
+        address is then not loopback) or the server listens on a public host."""
+        if self.site_addresses != "auto":
+            return self.site_addresses == "public"
+        return not (self.loopback and client_host in LOOPBACK)

@@ -31,6 +31,7 @@ from starlette.routing import Route
 
 from meum_doctor import app as core
 from meum_doctor import formats
+from meum_doctor.client.addresses import AddressPolicy, public_only
 from meum_doctor.demo import EXAMPLES
 from meum_doctor.errors import MeumDoctorError
 from meum_doctor.render.html import render_embedded
@@ -38,6 +39,7 @@ from meum_doctor.secrets import Secrets
 from meum_doctor.web.diagnose import (
     KEY_FIELD,
     SITE_FIELD,
+    SITE_URL_FIELD,
     STATUS_FIELD,
     Failure,
     Inputs,
@@ -62,7 +64,10 @@ from meum_doctor.web.options import ServeOptions
 log = logging.getLogger("meum_doctor.web")
 
 #: What the JSON API's body may hold.
-API_FIELDS = frozenset({"api_key", "status", "demo", "site_report", "redact", "now"})
+API_FIELDS = frozenset({"api_key", "status", "demo", "site_report", "redact", "now",
+                        "site_url", "wc_key", "wc_secret"})
+#: The fields that have the server fetch the visitor's site report.
+SITE_FETCH_FIELDS = ("site_url", "wc_key", "wc_secret")
 
 
 class Service:
@@ -88,10 +93,23 @@ class Service:
             raise Failure(503, "busy", f"the server is busy: {self.flights.running} diagnoses "
                           "are in flight; try again in a few seconds", retry_after=2)
 
+    def site_policy(self, request: Request, inputs: Inputs) -> AddressPolicy | None:
+        """The address policy for fetching this visitor's site report (None: no fetch, or
+        any address); refuses the fetch when the operator did not allow it."""
+        if inputs.site_url is None:
+            return None
+        if not self.options.live_site_report:
+            raise Failure(400, "usage", "this server does not fetch site reports from stores "
+                          "(see --allow-live-site-report): paste the System Status report "
+                          "instead", field=SITE_URL_FIELD)
+        client = request.client.host if request.client else None
+        return public_only if self.options.public_sites_only(client) else None
+
     async def run(self, request: Request, inputs: Inputs) -> Outcome:
+        policy = self.site_policy(request, inputs)
         self.admit(request)
         try:
-            return await diagnose(inputs, self.settings, self.options.base_url)
+            return await diagnose(inputs, self.settings, self.options.base_url, policy)
         except Failure:
             raise
         except Exception as exc:  # a bug: no traceback or path for the visitor
@@ -121,6 +139,7 @@ class Service:
             csrf=self.csrf.token_for(cookie),
             examples=EXAMPLES,
             max_kib=self.options.max_body_kib,
+            live_site=self.options.live_site_report,
             **context,
         )
         response = HTMLResponse(html, status_code=status)
@@ -205,9 +224,12 @@ async def submit(request: Request) -> Response:
         return service.form_error(request, failure, values)
     try:
         text = form.get("site_report_text")
+        site_url = form.get("site_url")
         values = {
             "redact": form.get("redact") is not None,
             "site_report_text": text if isinstance(text, str) else "",
+            # The address only: the WooCommerce key and secret are never sent back.
+            "site_url": site_url if isinstance(site_url, str) else "",
         }
         token = form.get(CSRF_FIELD)
         if not origin_ok or not service.csrf.valid(
@@ -243,7 +265,16 @@ async def _form_inputs(form: Any, limit: int) -> Inputs:
         raise Failure(400, "usage", "paste the site report or upload it, not both",
                       field=SITE_FIELD)
     site = site_file or (("the pasted site report", site_text) if site_text else None)
+    fetch = {name: _text(form.get(name)) for name in SITE_FETCH_FIELDS}
+    if any(fetch.values()):
+        if site:
+            raise Failure(400, "usage", "give the site report or the store's address to fetch "
+                          "it from, not both", field=SITE_URL_FIELD)
+        _check_site_fetch(fetch)
     return Inputs(
+        site_url=fetch["site_url"],
+        wc_key=fetch["wc_key"],
+        wc_secret=fetch["wc_secret"],
         api_key=key or None,
         status=status[1] if status else None,
         status_name=status[0] if status else "",
@@ -251,6 +282,22 @@ async def _form_inputs(form: Any, limit: int) -> Inputs:
         site_report_name=site[0] if site else "",
         redact=form.get("redact") is not None,
     )
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _check_site_fetch(fetch: dict[str, str | None]) -> None:
+    """All three of the store's address, WooCommerce key and secret, or a 400."""
+    missing = [name for name in SITE_FETCH_FIELDS if not fetch[name]]
+    if missing:
+        words = {"site_url": "the store's address", "wc_key": "the WooCommerce key",
+                 "wc_secret": "the WooCommerce secret"}
+        raise Failure(400, "usage", "to fetch the site report, give the store's address, its "
+                      f"WooCommerce key and its secret: {' and '.join(words[n] for n in missing)}"
+                      f" {'is' if len(missing) == 1 else 'are'} missing",
+                      field=missing[0])
 
 
 async def _upload(item: Any, limit: int, field: str, what: str) -> tuple[str, bytes] | None:
@@ -309,7 +356,8 @@ def _api_inputs(content_type: str, body: bytes) -> Inputs:
     if unknown:
         names = ", ".join(repr(str(n)[:40]) for n in unknown[:5])
         raise Failure(400, "usage", f"unknown field(s) {names}; expected one of api_key, "
-                      "status, demo, and optionally site_report, redact, now")
+                      "status, demo, and optionally site_report (or site_url, wc_key, "
+                      "wc_secret), redact, now")
     given = [name for name in ("api_key", "status", "demo") if data.get(name) is not None]
     if len(given) != 1:
         raise Failure(400, "usage", "give exactly one of api_key, status and demo"
@@ -331,6 +379,17 @@ def _api_inputs(content_type: str, body: bytes) -> Inputs:
             raise Failure(400, "usage", f"demo must be one of: {', '.join(EXAMPLES)}")
         inputs.demo = data["demo"]
     site = data.get("site_report")
+    fetch = {name: data.get(name) for name in SITE_FETCH_FIELDS}
+    if any(value is not None for value in fetch.values()):
+        if site is not None:
+            raise Failure(400, "usage", "give site_report or site_url (with wc_key and "
+                          "wc_secret), not both")
+        if not all(isinstance(value, str) for value in fetch.values() if value is not None):
+            raise Failure(400, "usage", "site_url, wc_key and wc_secret must be strings")
+        texts = {name: _text(value) for name, value in fetch.items()}
+        _check_site_fetch(texts)
+        inputs.site_url, inputs.wc_key, inputs.wc_secret = (
+            texts["site_url"], texts["wc_key"], texts["wc_secret"])
     if site is not None:
         if isinstance(site, str):
             inputs.site_report = site.encode("utf-8")
