@@ -66,8 +66,9 @@ def _ignorable_extra() -> frozenset[str] | None:
 
     if unicodedata.unidata_version != UNICODE_VERSION:
         return None
-    return frozenset(chr(code) for start, end in DEFAULT_IGNORABLE_EXTRA
-                     for code in range(start, end + 1))
+    return frozenset(
+        chr(code) for start, end in DEFAULT_IGNORABLE_EXTRA for code in range(start, end + 1)
+    )
 
 
 def _surely_safe(text: str) -> bool:
