@@ -90,6 +90,14 @@ def test_writing_a_report_file_needs_no_tempfile(tmp_path: Path) -> None:
     assert {"tempfile", "shutil", "random"} & loaded == set()
 
 
+def test_the_bundled_defaults_need_no_toml_parser(tmp_path: Path) -> None:
+    """Without a configuration file, the defaults come decoded ahead of time (_defaults)."""
+    loaded = modules_after(tmp_path, "check", "--input", str(EXAMPLES / "degraded.json"),
+                           "--now", NOW, "-f", "json")
+    assert "meum_doctor.config" in loaded
+    assert "tomllib" not in loaded
+
+
 def test_a_release_data_cache_hit_imports_no_network_stack(tmp_path: Path) -> None:
     """`check --input … --live-release-data` with the release data cached: no httpx, no
     asyncio, no logging (the cache is read synchronously)."""
