@@ -93,7 +93,8 @@ def compile_package() -> None:
     machines) an editable install would otherwise recompile changed modules on every run."""
     import importlib
 
-    for name in ("meum_doctor", "meum_doctor.rules"):
+    # rules/ and causes/ live beside meum_doctor/ in the checkout (package-dir mapping).
+    for name in ("meum_doctor", "meum_doctor.rules", "meum_doctor.causes"):
         module = importlib.import_module(name)
         folder = os.path.dirname(module.__file__ or "")
         compileall.compile_dir(folder, quiet=1, force=False)

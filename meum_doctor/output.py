@@ -24,11 +24,11 @@ or as another output, so a report never overwrites the ticket's status it was ma
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from typing import BinaryIO
 
@@ -207,7 +207,7 @@ def _replace(path: str, target: str, chunks: Iterable[bytes]) -> None:
     try:
         # A short prefix: a 250-character name must fail at the rename with a clear reason,
         # not make the temporary name itself too long.
-        fd, temporary = tempfile.mkstemp(dir=folder or ".", prefix=f".{name[:32]}.", suffix=".tmp")
+        fd, temporary = _create_temporary(folder or ".", f".{name[:32]}.", ".tmp")
         with os.fdopen(fd, "wb") as handle:
             for chunk in chunks:
                 handle.write(chunk)
@@ -222,6 +222,29 @@ def _replace(path: str, target: str, chunks: Iterable[bytes]) -> None:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+#: What tempfile.mkstemp opens with: a new file only (never an existing one or a link's
+#: target), private (0600) until it is complete, not inherited by child processes.
+_TEMPORARY_FLAGS = (
+    os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+)
+#: How many names to try before giving up, as tempfile does (``os.TMP_MAX``).
+_TEMPORARY_ATTEMPTS = getattr(os, "TMP_MAX", 10000)
+
+
+def _create_temporary(folder: str, prefix: str, suffix: str) -> tuple[int, str]:
+    """``tempfile.mkstemp(dir=folder, prefix=prefix, suffix=suffix)``, without importing
+    tempfile: it brings shutil, random, bz2 and lzma, a few milliseconds of every run that
+    writes a report. The same semantics: a random name (here from os.urandom), created with
+    O_EXCL and mode 0600, another name on a collision; an absolute path."""
+    for _ in range(_TEMPORARY_ATTEMPTS):
+        path = os.path.abspath(os.path.join(folder, f"{prefix}{os.urandom(6).hex()}{suffix}"))
+        try:
+            return os.open(path, _TEMPORARY_FLAGS, 0o600), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "No usable temporary file name found")
 
 
 def _umask() -> int:
@@ -340,6 +363,8 @@ def prepare_output_dir(output_dir: str | None) -> str | None:
                     f"its parent folder {parent} does not exist (only the last level is made)"
                 )
             directory.mkdir()
+        import tempfile  # only batch --output-dir probes a folder
+
         with tempfile.TemporaryFile(dir=directory, prefix=".meum-doctor-probe."):
             pass
     except OSError as exc:

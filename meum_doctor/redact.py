@@ -34,6 +34,7 @@ applied to every string of the report (titles, details, evidence, links, the raw
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -150,35 +151,45 @@ FILE_SUFFIXES = frozenset(
     }
 )  # fmt: skip
 
-_PLACEHOLDER_HOST = re.compile(r"^store-\d+\.example$")
+# Pattern sources, compiled on first use by _pattern() (below).
+_PLACEHOLDER_HOST = r"^store-\d+\.example$"
 # A URL in free text: a scheme, then everything up to white space or a quote.
 _URL = r"[A-Za-z][A-Za-z0-9+.\-]{0,30}://[^\s<>\"'`]*"
-_URL_RE = re.compile(_URL)
-_URL_PARTS = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*:)?//([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?", re.S)
+_URL_PARTS = r"(?s)([A-Za-z][A-Za-z0-9+.\-]*:)?//([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?"
 _TRAILING = ".,;:!?)]}'\""
-_REST_RE = re.compile(r"(/[^\s?#\"'<>]*)?(?:\?([^\s#\"'<>]*))?(?:#([^\s\"'<>]*))?")
+_REST_RE = r"(/[^\s?#\"'<>]*)?(?:\?([^\s#\"'<>]*))?(?:#([^\s\"'<>]*))?"
 # A host name in free text, Unicode letters included (punycode is plain ASCII).
 _LABEL = r"[^\W_](?:[\w\-]{0,62}[^\W_])?"
 # The last label (the top-level domain) has letters only, so versions (6.8.3) are no hosts.
 _TLD = r"(?:[^\W\d_]{2,63}|xn--[A-Za-z0-9\-]{1,59})"
 # Not after "%" (the tail of a percent-escape) nor before "@" (an e-mail's local part).
-_HOST_RE = re.compile(rf"(?<![\w@.\-%])((?:{_LABEL}\.)+{_TLD})(?![\w\-@]|\.[\w\-])")
+_HOST_RE = rf"(?<![\w@.\-%])((?:{_LABEL}\.)+{_TLD})(?![\w\-@]|\.[\w\-])"
 _LOCAL = r"[\w.!#$%&'*+/=?^{|}~\-]"
 # Bounded repeats and a start only at a boundary: linear time on hostile megabyte strings.
-_EMAIL_RE = re.compile(rf"(?<!{_LOCAL}){_LOCAL}{{1,64}}@(?:{_LABEL}\.)*{_LABEL}")
-_USERINFO_RE = re.compile(r"(?<![\w.%+\-~])([\w.%+\-~]{1,128}):([^\s/@:]{1,128})@")
-_PHONE_RE = re.compile(r"(?<![\w+\-./:])(?:\+|00)?\d[\d\s().\-/]{6,22}\d(?![\w\-]|\.\d)")
-_DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}|^\d{1,2}[./]\d{1,2}[./]\d{2,4}$")
-_IBAN_RE = re.compile(
+_EMAIL_RE = rf"(?<!{_LOCAL}){_LOCAL}{{1,64}}@(?:{_LABEL}\.)*{_LABEL}"
+_USERINFO_RE = r"(?<![\w.%+\-~])([\w.%+\-~]{1,128}):([^\s/@:]{1,128})@"
+_PHONE_RE = r"(?<![\w+\-./:])(?:\+|00)?\d[\d\s().\-/]{6,22}\d(?![\w\-]|\.\d)"
+_DATE_LIKE = r"^\d{4}-\d{2}-\d{2}|^\d{1,2}[./]\d{1,2}[./]\d{2,4}$"
+_IBAN_RE = (
     r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])"
 )
-_IPV4_RE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
-_IPV6_RE = re.compile(r"(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
-_UUID_RE = re.compile(
+_IPV4_RE = r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"
+_IPV6_RE = r"(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])"
+_UUID_RE = (
     r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?"
     r"[0-9A-Fa-f]{12}(?![0-9A-Fa-f])"
 )
-_TRUNCATED_TAIL = re.compile(r"(?<![\w.@%+\-])([\w.@%+\-]{3,})…")
+_TRUNCATED_TAIL = r"(?<![\w.@%+\-])([\w.@%+\-]{3,})…"
+
+
+@functools.cache
+def _pattern(source: str) -> re.Pattern[str]:
+    """``source`` compiled on first use: most runs (no --redact, no user info in a URL)
+    need few of these patterns, and compiling them all costs every run a millisecond or two.
+    Cached here, not in ``re``'s own cache, which a batch's per-store patterns would evict."""
+    return re.compile(source)
+
+
 #: Longer values are not searched for in free text (they are hidden where they stand).
 MAX_LITERAL = 256
 #: A status naming more things than this is hostile or broken; searching for each would
@@ -211,7 +222,7 @@ class RedactionState:
         key = site_key(canonical)
         if not canonical or not key or is_public_host(canonical):
             return None
-        if _PLACEHOLDER_HOST.match(canonical):
+        if _pattern(_PLACEHOLDER_HOST).match(canonical):
             return canonical  # already redacted: redacting twice changes nothing
         if key not in self._hosts:
             self._hosts[key] = f"store-{len(self._hosts) + 1}.example"
@@ -307,7 +318,7 @@ class Redactor:
             return value
         result = self._pattern.sub(self._replace, value)
         if self.identity and "…" in result:
-            result = _TRUNCATED_TAIL.sub(self._truncated, result)
+            result = _pattern(_TRUNCATED_TAIL).sub(self._truncated, result)
         return result
 
     def data(self, value: Any) -> Any:
@@ -440,35 +451,35 @@ class _Discovery:
         if "%" in text:
             texts.append(unquote(text))
         for item in texts:
-            for match in _USERINFO_RE.finditer(item) if "@" in item else ():
+            for match in _pattern(_USERINFO_RE).finditer(item) if "@" in item else ():
                 self.add(match.group(2), PASSWORD_MASK, minimum=4)
                 if self.identity and match.group(1).lower() not in COMMON_LABELS:
                     self.add(match.group(1), REDACTED, minimum=4)
             if not self.identity:
                 continue
-            for match in _URL_RE.finditer(item):
+            for match in _pattern(_URL).finditer(item):
                 self._url(match.group().rstrip(_TRAILING))
-            for match in _EMAIL_RE.finditer(item) if "@" in item else ():
+            for match in _pattern(_EMAIL_RE).finditer(item) if "@" in item else ():
                 self._email(match.group())
-            for match in _HOST_RE.finditer(item):
+            for match in _pattern(_HOST_RE).finditer(item):
                 self._host(match.group(1), bare=True)
                 self._path_after(item, match.end())
-            for match in _UUID_RE.finditer(item):
+            for match in _pattern(_UUID_RE).finditer(item):
                 self._id(match.group())
-            for match in _IBAN_RE.finditer(item):
+            for match in _pattern(_IBAN_RE).finditer(item):
                 if sum(c.isdigit() for c in match.group()) >= 6:
                     self.add(match.group(), "[iban]")
                     self.add(match.group().replace(" ", ""), "[iban]")
-            for match in _IPV4_RE.finditer(item):
+            for match in _pattern(_IPV4_RE).finditer(item):
                 if all(int(part) < 256 for part in match.group().split(".")):
                     self._host(match.group())
-            for match in _IPV6_RE.finditer(item) if item.count(":") >= 2 else ():
+            for match in _pattern(_IPV6_RE).finditer(item) if item.count(":") >= 2 else ():
                 if _is_ipv6(match.group()):
                     self._host(match.group())
-            for match in _PHONE_RE.finditer(item):
+            for match in _pattern(_PHONE_RE).finditer(item):
                 phone = match.group()
                 digits = sum(c.isdigit() for c in phone)
-                if 8 <= digits <= 15 and not _DATE_LIKE.match(phone):
+                if 8 <= digits <= 15 and not _pattern(_DATE_LIKE).match(phone):
                     self.add(phone, "[phone]")
 
     def _url(self, url: str) -> None:
@@ -492,7 +503,7 @@ class _Discovery:
 
     def _path_after(self, text: str, end: int) -> None:
         """The rest of a URL written without a scheme (``harbor-books.example/shop-a?x=1``)."""
-        match = _REST_RE.match(text, end)
+        match = _pattern(_REST_RE).match(text, end)
         if match and match.group():
             path, query, fragment = match.groups()
             self._rest(path or "", query, fragment)
@@ -546,7 +557,7 @@ class _Discovery:
         if not text:
             return
         self.add(text, _masked(text), minimum=MIN_SECRET_LENGTH)
-        if _UUID_RE.fullmatch(text):
+        if _pattern(_UUID_RE).fullmatch(text):
             compact = text.replace("-", "").lower()
             dashed = "-".join(
                 (compact[:8], compact[8:12], compact[12:16], compact[16:20], compact[20:])
@@ -563,7 +574,7 @@ def _split_url(
 ) -> tuple[str, str | None, str, str, str, str | None, str | None] | None:
     """(scheme, userinfo, host, port, path, query, fragment) of ``url``, never raising: a
     URL that ``urlsplit`` refuses (``https://[host/``) is still taken apart."""
-    match = _URL_PARTS.fullmatch(url)
+    match = _pattern(_URL_PARTS).fullmatch(url)
     if match is None:
         return None
     scheme, authority, path, query, fragment = match.groups()

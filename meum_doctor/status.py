@@ -24,6 +24,7 @@ demo's) is derived from it.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -368,10 +369,17 @@ _UTC_SUFFIX_RE = re.compile(r"\s*(?:UTC|GMT|Z)$")
 # RFC 2822 / RFC 7231, as PHP's DATE_RFC2822 and DATE_RFC7231 write it:
 # "Sat, 28 Nov 2026 11:00:00 +0000" or "... GMT".
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-_RFC2822_RE = re.compile(
-    r"^(?:[A-Z]{3},\s*)?(\d{1,2})\s+([A-Z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
-    r"\s*([+-]\d{4}|UTC|GMT|Z)?$"
-)
+
+
+@functools.cache
+def _rfc2822_re() -> re.Pattern[str]:
+    # Compiled on first use: statuses send RFC 3339, and this is only the fallback.
+    return re.compile(
+        r"^(?:[A-Z]{3},\s*)?(\d{1,2})\s+([A-Z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
+        r"\s*([+-]\d{4}|UTC|GMT|Z)?$"
+    )
+
+
 #: MySQL's "zero date", which WordPress and WooCommerce write for "never": no value at all.
 ZERO_DATES = frozenset({"0000-00-00 00:00:00", "0000-00-00T00:00:00", "0000-00-00"})
 
@@ -415,7 +423,7 @@ def from_epoch(number: float) -> datetime:
 
 
 def _rfc2822(text: str) -> datetime:
-    match = _RFC2822_RE.match(text)
+    match = _rfc2822_re().match(text)
     if match is None or match[2] not in _MONTHS:
         raise ValueError("not a date-time")
     day, month, year = int(match[1]), _MONTHS.index(match[2]) + 1, int(match[3])

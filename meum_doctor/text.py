@@ -49,10 +49,43 @@ UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"})
 
 @functools.cache
 def _unsafe_re() -> re.Pattern[str]:
-    # Loaded and compiled on first use of non-ASCII text: ~700 ranges take milliseconds.
+    # Loaded and compiled on first use of text that may need it (see _surely_safe): ~700
+    # ranges take milliseconds.
     from meum_doctor._unsafe_table import CHARACTER_CLASS
 
     return re.compile(f"[{CHARACTER_CLASS}]+")
+
+
+@functools.cache
+def _ignorable_extra() -> frozenset[str] | None:
+    """The characters that str.isprintable() passes but the table escapes; None when the
+    running Python's Unicode is not the table's, and isprintable() cannot vouch for it."""
+    import unicodedata
+
+    from meum_doctor._unsafe_table import UNICODE_VERSION
+
+    if unicodedata.unidata_version != UNICODE_VERSION:
+        return None
+    return frozenset(
+        chr(code) for start, end in DEFAULT_IGNORABLE_EXTRA for code in range(start, end + 1)
+    )
+
+
+def _surely_safe(text: str) -> bool:
+    """True when :func:`visible` has nothing to escape in ``text``, known without the large
+    pattern (compiling it costs milliseconds; a report's own "…", "›" and "–" need none).
+
+    ``str.isprintable()`` is False for every character of Unicode's Other (Cc, Cf, Cs, Co,
+    Cn) and Separator (Zs, Zl, Zp) categories: a superset of :data:`UNSAFE_CATEGORIES`, so
+    printable text holds none of them, and then only the default-ignorable extras (letters
+    and marks, which are printable) could still need escaping. A False here only means "ask
+    the pattern", which decides."""
+    extra = _ignorable_extra()
+    if extra is None:
+        return False
+    if not text.isprintable() and not text.replace("\n", "").replace("\t", "").isprintable():
+        return False
+    return extra.isdisjoint(text)
 
 
 def _escape_char(char: str) -> str:
@@ -75,6 +108,8 @@ def visible(text: str) -> str:
     tabs kept)."""
     if text.isascii():
         return _ASCII_UNSAFE_RE.sub(_escape, text)
+    if _surely_safe(text):
+        return text
     return _unsafe_re().sub(_escape, text)
 
 

@@ -243,3 +243,33 @@ def test_the_example_configuration_is_valid(run: Any) -> None:
     path = Path(__file__).parent.parent / "examples" / "meum-doctor.toml"
     result = run(["check", "--config", str(path), "--demo", "healthy", "--now", NOW])
     assert result.code == 0, result.err
+
+
+def test_the_generated_defaults_are_up_to_date() -> None:
+    """meum_doctor/_defaults.py is defaults.toml decoded ahead of time (start-up: no tomllib);
+    after editing defaults.toml, run `python -m meum_doctor.config > meum_doctor/_defaults.py`."""
+    import tomllib
+    from pathlib import Path
+
+    from meum_doctor import _defaults, config
+
+    text = Path(config.__file__).with_name("defaults.toml").read_text("utf-8")
+    assert text == _defaults.SOURCE
+    assert _defaults.data() == tomllib.loads(text)
+    assert config.defaults_source() == Path(_defaults.__file__).read_text("utf-8")
+
+
+def test_an_edited_defaults_file_is_parsed_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generated copy is used only while defaults.toml reads exactly as it was made from:
+    an installation whose file was edited in place gets what the file says."""
+    from meum_doctor import config
+
+    original = config.package_bytes
+
+    def edited(package: str, name: str) -> bytes:
+        data = original(package, name)
+        return data.replace(b'fail_on = "high"', b'fail_on = "low"') if name == "defaults.toml" else data
+
+    assert config.config_from_mapping({}).fail_on != Severity.LOW
+    monkeypatch.setattr(config, "package_bytes", edited)
+    assert config.config_from_mapping({}).fail_on == Severity.LOW

@@ -86,6 +86,25 @@ def test_html_from_a_file_imports_jinja2_but_not_httpx(tmp_path: Path) -> None:
     assert heavy(loaded) == {"jinja2"}
 
 
+def test_writing_a_report_file_needs_no_tempfile(tmp_path: Path) -> None:
+    """`-o out.json` is written through a temporary file of our own making: tempfile (and
+    shutil, bz2, lzma, random behind it) is a few milliseconds of a run that needs none.
+    (HTML and Markdown load it anyway: Jinja2 imports it.)"""
+    out = tmp_path / "out.json"
+    loaded = modules_after(tmp_path, "check", "--input", str(EXAMPLES / "degraded.json"),
+                           "--now", NOW, "-f", "json", "-o", str(out))
+    assert out.read_text().startswith("{")
+    assert {"tempfile", "shutil", "random"} & loaded == set()
+
+
+def test_the_bundled_defaults_need_no_toml_parser(tmp_path: Path) -> None:
+    """Without a configuration file, the defaults come decoded ahead of time (_defaults)."""
+    loaded = modules_after(tmp_path, "check", "--input", str(EXAMPLES / "degraded.json"),
+                           "--now", NOW, "-f", "json")
+    assert "meum_doctor.config" in loaded
+    assert "tomllib" not in loaded
+
+
 def test_a_release_data_cache_hit_imports_no_network_stack(tmp_path: Path) -> None:
     """`check --input … --live-release-data` with the release data cached: no httpx, no
     asyncio, no logging (the cache is read synchronously)."""

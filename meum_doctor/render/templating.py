@@ -39,28 +39,34 @@ class MdSafe(str):
     __slots__ = ()
 
 
+@functools.cache
+def _pattern(source: str) -> re.Pattern[str]:
+    """``source`` compiled on first use: only Markdown needs these, and an HTML report
+    should not pay for compiling them."""
+    return re.compile(source)
+
+
 # Markdown is read raw as often as rendered (plain-text ticket views, e-mail), so escaping
 # is by context, not by character class: a character is escaped only where it would start
 # Markdown or HTML structure; versions, URLs, host names, e-mail addresses and timestamps go
 # in code spans, which GFM renders literally and never turns into links.
 
 #: Split a value into words; "|" (table cells) and "`" (code spans) never join a word.
-_SEPARATOR = re.compile(r"(\s+|[|`])")
+_SEPARATOR = r"(\s+|[|`])"
 #: A word worth a code span: a URL or scheme, www., an e-mail, a dotted name (host, file,
 #: version, IP address; "e.g." is not one) or a date and time. GFM's autolinks and
 #: linkify's fuzzy links all need one of these.
-_CODE_WORTHY = re.compile(
-    r"//|\b(?:https?|ftp|mailto|javascript|data|vbscript|file|tel):|www\.|@"
-    r"|\w\.(?:\d|[^\W\d_]{2})|\d{4}-\d\d-\d\d|\d\d:\d\d",
-    re.IGNORECASE,
+_CODE_WORTHY = (
+    r"(?i)//|\b(?:https?|ftp|mailto|javascript|data|vbscript|file|tel):|www\.|@"
+    r"|\w\.(?:\d|[^\W\d_]{2})|\d{4}-\d\d-\d\d|\d\d:\d\d"
 )
 _LEADING = "([\"'"
 _TRAILING = ".,;:!?)\"'"
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 #: An entity or character reference, which GFM would decode: "&amp;", "&#60;".
-_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.IGNORECASE)
+_ENTITY = r"(?i)&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});"
 #: An ordered list marker, which starts a block when it opens a line or a list item.
-_ORDERED_START = re.compile(r"^(\d{1,9})([.)])")
+_ORDERED_START = r"^(\d{1,9})([.)])"
 
 
 def _inline(text: str) -> str:
@@ -78,7 +84,7 @@ def _inline(text: str) -> str:
             # Within a word (snake_case) an underscore cannot open or close emphasis.
             out.append(char if before.isalnum() and after.isalnum() else "\\_")
         elif char == "&":
-            out.append("\\&" if _ENTITY.match(text, index) else "&")
+            out.append("\\&" if _pattern(_ENTITY).match(text, index) else "&")
         elif char == "\\":
             # A backslash escapes only punctuation; at the end it might escape what follows.
             out.append("\\\\" if not after or after in _ASCII_PUNCT else "\\")
@@ -109,7 +115,7 @@ def md_escape(value: object) -> str:
     """``value`` as inert Markdown on one line, escaped only where the context needs it."""
     text = " ".join(visible(str(value)).split())  # one line; no leading indent (code block)
     out = []
-    for part in _SEPARATOR.split(text):
+    for part in _pattern(_SEPARATOR).split(text):
         if not part or part.isspace() or part in "|`":
             out.append(_inline(part))
             continue
@@ -117,7 +123,7 @@ def md_escape(value: object) -> str:
         head = part[: len(part) - len(core)]
         stripped = core.rstrip(_TRAILING)
         tail, core = core[len(stripped) :], stripped
-        if core and _CODE_WORTHY.search(core):
+        if core and _pattern(_CODE_WORTHY).search(core):
             out += [_inline(head), md_code(core), _inline(tail)]
         else:
             out.append(_inline(part))
@@ -126,7 +132,7 @@ def md_escape(value: object) -> str:
     if result[:1] in ("#", ">", "+", "=", "-"):
         result = "\\" + result
     else:
-        result = _ORDERED_START.sub(r"\1\\\2", result, count=1)
+        result = _pattern(_ORDERED_START).sub(r"\1\\\2", result, count=1)
     # A run of # at the end of a heading would be taken for its closing sequence.
     return re.sub(r"(^|\s)#(#*)$", r"\1\\#\2", result)
 
