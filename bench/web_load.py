@@ -89,6 +89,10 @@ def example_api(latency: float) -> Iterator[str]:
     process = subprocess.Popen(
         [PYTHON, "-c", EXAMPLE_API, str(latency)], stdin=subprocess.PIPE,
         stdout=subprocess.PIPE, text=True, env=quiet_env(),
+        # Not the checkout: `python -c` puts the working folder first on sys.path, and the
+        # repository's meum_doctor/ (without its rules/ and examples/) would shadow the
+        # installed package.
+        cwd=tempfile.gettempdir(),
     )
     try:
         assert process.stdout is not None
