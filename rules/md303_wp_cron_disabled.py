@@ -75,7 +75,7 @@ def wp_cron_disabled(report: SiteReport, status: Status | None, ctx: Context) ->
     )
     steps = (
         "Ask your host whether a system cron job runs wp-cron.php (for example every 5 "
-        "minutes: wget -q -O - https://your-store/wp-cron.php?doing_wp_cron).",
+        "minutes: wget -q -O - https://<store>/wp-cron.php?doing_wp_cron).",
         "If none does, ask the host to add one, or remove define('DISABLE_WP_CRON', true); "
         "from wp-config.php so WordPress runs its scheduled tasks itself.",
         "In wp-admin › WooCommerce › Status › Scheduled Actions, check that the Past-due list "

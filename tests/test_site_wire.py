@@ -365,3 +365,13 @@ def test_a_raw_report_cut_at_its_limit_never_shows_half_a_secret(
     assert result.code == 1, result.err
     assert "more characters)" in result.out  # it was cut
     assert secret[:12] not in result.out
+
+
+def test_redaction_leaves_the_rules_own_advice_alone(run: Any) -> None:
+    """Under --redact, the cron advice's example URL (a placeholder, WordPress's own
+    wp-cron.php) was taken for the store's and rewritten to https://store-2.example/site-2."""
+    result = run(["check", "--demo", "degraded-site", "--redact", "--now", NOW, "-f", "json"])
+    report = json.loads(result.out)
+    steps = [s for f in report["findings"] if f["rule"] == "MD303" for s in f["remediation"]]
+    assert any("https://<store>/wp-cron.php?doing_wp_cron" in step for step in steps), steps
+    assert "harbor-books" not in result.out
