@@ -490,9 +490,12 @@ def check(
         ),
     )
 
-    # Release data: a saved status, the demo and --now stay offline unless asked.
+    # Release data: a run on saved documents (a status or a site report read from a file),
+    # the demo and --now stay offline unless asked: a re-run must give the same answer.
+    fetched_now = any(source.type == "api" for source in sources)
     release_request = release.request(
-        settings, offline_by_default=bool(input_path or demo or run.now_text)
+        settings,
+        offline_by_default=bool(input_path or demo or run.now_text) or not fetched_now,
     )
     documents = _acquire(sources, settings, run, release_request)
     warnings = app.warnings_of(documents)

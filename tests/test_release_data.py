@@ -350,8 +350,12 @@ def test_no_cache_env_neither_reads_nor_writes(run: Any, cache: Path) -> None:
         (["--demo", "--now", NOW], {}),
         (["--demo", "--offline"], {}),
         (["--demo", "--live-release-data"], {"MEUM_DOCTOR_OFFLINE": "1"}),
+        # A saved site report alone is re-run like a saved status: the same answer again.
+        (["--site-report", str(EXAMPLES / "site-reports" / "degraded-site.txt")], {}),
+        (["--input", str(EXAMPLES / "healthy.json"), "--site-report",
+          str(EXAMPLES / "site-reports" / "healthy-site.txt")], {}),
     ],
-    ids=["demo", "now", "--offline", "env"],
+    ids=["demo", "now", "--offline", "env", "site-report-file", "both-saved"],
 )
 def test_offline_runs_never_ask(
     run: Any, cache: Path, args: list[str], env: dict[str, str]
