@@ -446,7 +446,7 @@ class _Discovery:
                     self.add(str(leaf), REDACTED)
 
     def scan_all(self, value: Any) -> None:
-        for text in _strings(value):
+        for text in strings_of(value):
             self.scan(text)
 
     def scan(self, text: str) -> None:
@@ -659,17 +659,17 @@ def _leaves(value: Any) -> Iterator[str | int | float]:
         yield value
 
 
-def _strings(value: Any) -> Iterator[str]:
+def strings_of(value: Any) -> Iterator[str]:
     """Every string in ``value``, mapping keys included."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, Mapping):
         for key, item in value.items():
             yield str(key)
-            yield from _strings(item)
+            yield from strings_of(item)
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from _strings(item)
+            yield from strings_of(item)
 
 
 def _unicode(host: str) -> str:

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import datetime
 from typing import Any
 
 from meum_doctor.documents import Document
-from meum_doctor.redact import REDACTED, Redactor, mask
+from meum_doctor.redact import REDACTED, Redactor, mask, strings_of
 from meum_doctor.timefmt import iso_z
 
 #: The body shown in the HTML and Markdown reports stops after this many characters.
@@ -105,7 +104,7 @@ def literals(data: dict[str, Any], raw: str) -> dict[str, str]:
     store ID. For ``--redact``; hosts and e-mail addresses the redactor finds itself."""
     found: dict[str, str] = {}
     prefixes = set(_PREFIX_RE.findall(raw))
-    for text in _strings(data):
+    for text in strings_of(data):
         match = _PREFIX_RE.search(text) if "Prefix" in text else None
         if match:
             prefixes.add(match.group(1))
@@ -137,7 +136,7 @@ def literals(data: dict[str, Any], raw: str) -> dict[str, str]:
         found[table] = TABLE_PREFIX_MASK + table[len(prefix):] if prefix else "[table]"
     for prefix in prefixes - {DEFAULT_PREFIX}:
         found[prefix] = TABLE_PREFIX_MASK
-    for text in (raw, *_strings(data)):
+    for text in (raw, *strings_of(data)):
         for match in _PATH_RE.finditer(text) if ("/" in text or "\\" in text) else ():
             found.setdefault(match.group(), PATH_MASK)
     return found
@@ -151,18 +150,6 @@ def _json_of(raw: str) -> Any:
         return json.loads(stripped)
     except (ValueError, RecursionError):
         return None
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
-            yield from _strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings(item)
 
 
 def summary(model: Any) -> list[tuple[str, str]]:
